@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Prints the directory holding a usable `pulumi` CLI.
+# Uses a `pulumi` on PATH when it is at least the pinned version; otherwise builds the pinned
+# release from the Go module proxy into a cache outside the repository, keyed by version, so
+# later runs reuse it. Real users install Pulumi the usual way; this exists because our machines
+# can reach the Go module proxy but not the Pulumi release downloads.
+set -euo pipefail
+
+version="${PULUMI_VERSION:-v3.259.0}"
+# The language host module has no tag of its own; this is its pseudo-version at the pkg/v3.259.0 commit.
+langhost_version="${PULUMI_LANGHOST_VERSION:-v3.0.0-20260820084410-a05d88f24d05}"
+cache_root="${PULUMI_MSGRAPH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-msgraph-subscriptions}"
+out="$cache_root/pulumi-$version"
+
+version_ge() { # $1 >= $2 (both vX.Y.Z)
+  [ "$(printf '%s\n%s\n' "${1#v}" "${2#v}" | sort -V | head -n1)" = "${2#v}" ]
+}
+
+if [ -z "${PULUMI_FORCE_BUILD:-}" ] && command -v pulumi >/dev/null 2>&1; then
+  have="$(PULUMI_SKIP_UPDATE_CHECK=true pulumi version 2>/dev/null || true)"
+  if [ -n "$have" ] && version_ge "$have" "$version"; then
+    dirname "$(command -v pulumi)"
+    exit 0
+  fi
+fi
+
+if [ -x "$out/bin/pulumi" ] \
+   && [ "$(PULUMI_SKIP_UPDATE_CHECK=true "$out/bin/pulumi" version 2>/dev/null)" = "$version" ]; then
+  echo "$out/bin"
+  exit 0
+fi
+
+command -v go >/dev/null 2>&1 || { echo "pulumi-cli: no pulumi >= $version on PATH and no Go toolchain to build one" >&2; exit 1; }
+
+echo "pulumi-cli: building Pulumi $version from the Go module proxy into $out (first run only; several minutes)" >&2
+work="$out/src"
+mkdir -p "$work" "$out/bin"
+cd "$work"
+export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=mod
+cat > go.mod <<MOD
+module local.invalid/pulumi-build
+
+go 1.25.11
+
+replace github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e
+MOD
+go get -tool "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@$version" >&2
+go get "github.com/pulumi/pulumi/sdk/v3@$version" >&2
+flags=(-trimpath -tags osusergo,grpcnotrace -ldflags "-w -s -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version")
+# The Node.js language host is optional: our programs run through the Automation API's inline
+# programs, which need only the CLI. The module proxy reachable here refuses the language host's
+# untagged pseudo-version ("403 Forbidden: This module version is not available"), so a failure
+# to build it is reported and tolerated.
+if go get -tool "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3@$langhost_version" >&2 2>"$out/langhost.log"; then
+  go build "${flags[@]}" -o "$out/bin/pulumi-language-nodejs" github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 >&2 || true
+else
+  echo "pulumi-cli: language host not available from the module proxy (see $out/langhost.log); continuing with the CLI alone" >&2
+fi
+go build "${flags[@]}" -o "$out/bin/pulumi.tmp" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi >&2
+mv "$out/bin/pulumi.tmp" "$out/bin/pulumi"
+echo "$out/bin"
