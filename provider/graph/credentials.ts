@@ -1,0 +1,67 @@
+import type { TokenCredential } from "@azure/identity";
+import { isMicrosoftAuthority } from "./clouds";
+import type { ProviderSettings } from "./settings";
+import { SettingsError } from "./settings";
+
+/**
+ * Picks the credential explicitly instead of using DefaultAzureCredential: each source is tried
+ * only when its configuration is present, so a pipeline never waits on an instance-metadata probe
+ * it did not ask for, and the chosen source can be named in errors.
+ *
+ * Order: stack config client secret, then the standard AZURE_* environment (client secret or
+ * certificate), workload identity federation, managed identity, and finally the Azure CLI login.
+ */
+export async function createCredential(settings: ProviderSettings, env: NodeJS.ProcessEnv = process.env): Promise<{
+  credential: TokenCredential;
+  source: string;
+}> {
+  const identity = await import("@azure/identity");
+  const authorityHost = settings.authorityHost;
+  // Instance discovery asks Microsoft's metadata endpoint about the authority; a private or local authority cannot answer.
+  const common = { authorityHost, disableInstanceDiscovery: !isMicrosoftAuthority(authorityHost) };
+
+  if (settings.clientId || settings.clientSecret) {
+    const missing = (["tenantId", "clientId", "clientSecret"] as const).filter((name) => !settings[name]);
+    if (missing.length > 0) {
+      throw new SettingsError(
+        `msgraph:clientId and msgraph:clientSecret need ${missing.map((m) => `msgraph:${m}`).join(" and ")} too. ` +
+          `Set them with \`pulumi config set msgraph:<name> <value>\` (use --secret for clientSecret), or remove them to use the AZURE_* environment.`,
+      );
+    }
+    return {
+      credential: new identity.ClientSecretCredential(settings.tenantId!, settings.clientId!, settings.clientSecret!, common),
+      source: "stack config (msgraph:clientId/clientSecret)",
+    };
+  }
+
+  const tenantId = settings.tenantId ?? env.AZURE_TENANT_ID;
+  const chain: { credential: TokenCredential; source: string }[] = [];
+  if (env.AZURE_CLIENT_ID && tenantId && (env.AZURE_CLIENT_SECRET || env.AZURE_CLIENT_CERTIFICATE_PATH)) {
+    chain.push({ credential: new identity.EnvironmentCredential(common), source: "AZURE_* environment" });
+  }
+  if (env.AZURE_FEDERATED_TOKEN_FILE && env.AZURE_CLIENT_ID && tenantId) {
+    chain.push({
+      credential: new identity.WorkloadIdentityCredential({ ...common, tenantId, clientId: env.AZURE_CLIENT_ID }),
+      source: "workload identity federation (AZURE_FEDERATED_TOKEN_FILE)",
+    });
+  }
+  if (env.IDENTITY_ENDPOINT || env.MSI_ENDPOINT || env.MSGRAPH_USE_MANAGED_IDENTITY === "true") {
+    const clientId = env.AZURE_CLIENT_ID;
+    chain.push({
+      credential: clientId ? new identity.ManagedIdentityCredential({ clientId }) : new identity.ManagedIdentityCredential(),
+      source: "managed identity",
+    });
+  }
+  chain.push({ credential: new identity.AzureCliCredential({ tenantId }), source: "Azure CLI (az login)" });
+
+  if (chain.length === 1) return chain[0];
+  return {
+    credential: new identity.ChainedTokenCredential(...chain.map((c) => c.credential)),
+    source: chain.map((c) => c.source).join(", then "),
+  };
+}
+
+/** `https://graph.microsoft.com/.default`: the app's granted permissions, whatever they are. */
+export function graphScope(settings: ProviderSettings): string {
+  return `${settings.endpoint}/.default`;
+}

@@ -1,0 +1,75 @@
+import { z } from "zod";
+import { apiVersions, clouds, permissionTypes } from "../subscription/schema";
+import { cloudEndpoints } from "./clouds";
+
+/**
+ * Provider settings. Stack config (namespace `msgraph`) wins; the `MSGRAPH_*` environment is the
+ * fallback, so the command line and pipelines without a stack can use the same names.
+ */
+const settingNames = {
+  tenantId: "MSGRAPH_TENANT_ID",
+  clientId: "MSGRAPH_CLIENT_ID",
+  clientSecret: "MSGRAPH_CLIENT_SECRET",
+  cloud: "MSGRAPH_CLOUD",
+  apiVersion: "MSGRAPH_API_VERSION",
+  permissionType: "MSGRAPH_PERMISSION_TYPE",
+  endpoint: "MSGRAPH_ENDPOINT",
+  authorityHost: "MSGRAPH_AUTHORITY_HOST",
+} as const;
+export type SettingName = keyof typeof settingNames;
+
+const httpsUrl = z
+  .string()
+  .refine((value) => URL.canParse(value) && new URL(value).protocol === "https:", "must be an https:// URL")
+  .transform((value) => value.replace(/\/+$/, ""));
+
+const rawSettings = z.object({
+  tenantId: z.string().min(1).optional(),
+  clientId: z.string().min(1).optional(),
+  clientSecret: z.string().min(1).optional(),
+  cloud: z.enum(clouds).default("global"),
+  apiVersion: z.enum(apiVersions).default("v1.0"),
+  permissionType: z.enum(permissionTypes).optional(),
+  endpoint: httpsUrl.optional(),
+  authorityHost: httpsUrl.optional(),
+});
+
+export type ProviderSettings = Omit<z.output<typeof rawSettings>, "endpoint" | "authorityHost"> & {
+  /** Graph root without version, e.g. https://graph.microsoft.com. */
+  endpoint: string;
+  authorityHost: string;
+};
+
+export class SettingsError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SettingsError";
+  }
+}
+
+/** `lookup` returns the stack config value for a key such as "msgraph:cloud", if any. */
+export function resolveSettings(
+  lookup: (key: string) => string | undefined = () => undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): ProviderSettings {
+  const raw: Record<string, string> = {};
+  for (const [name, envName] of Object.entries(settingNames)) {
+    const value = lookup(`msgraph:${name}`) ?? env[envName];
+    if (value !== undefined && value !== "") raw[name] = value;
+  }
+  const parsed = rawSettings.safeParse(raw);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0]) as SettingName;
+      const shown = name === "clientSecret" ? "(hidden)" : JSON.stringify(raw[name]);
+      return `msgraph:${name} (or ${settingNames[name]}) = ${shown}: ${issue.message}`;
+    });
+    throw new SettingsError(`Invalid Microsoft Graph provider settings:\n  ${problems.join("\n  ")}`);
+  }
+  const settings = parsed.data;
+  return {
+    ...settings,
+    endpoint: settings.endpoint ?? cloudEndpoints[settings.cloud].graph,
+    authorityHost: settings.authorityHost ?? cloudEndpoints[settings.cloud].authority,
+  };
+}

@@ -1,0 +1,10 @@
+export { Subscription } from "./subscription/resource";
+export type { SubscriptionArgs } from "./subscription/resource";
+export { reauthorizeSubscription } from "./reauthorize";
+export type { ReauthorizeOptions } from "./reauthorize";
+export { validateSubscription } from "./rules/validate";
+export type { ValidationContext, ValidationResult } from "./rules/validate";
+export { ruleTable } from "./rules/ruleTable";
+export type { ResourceRule } from "./rules/ruleTable";
+export { GraphApiError } from "./errors";
+export type { ApiVersion, ChangeType, Cloud, PermissionType, PaymentModel } from "./subscription/schema";

@@ -1,0 +1,25 @@
+import { SubscriptionsClient } from "./graph/client";
+import { resolveSettings, type ProviderSettings } from "./graph/settings";
+import type { ApiVersion } from "./subscription/schema";
+
+export interface ReauthorizeOptions {
+  /** Defaults to the settings' apiVersion (msgraph:apiVersion / MSGRAPH_API_VERSION, else v1.0). */
+  apiVersion?: ApiVersion;
+  /** Provider settings; defaults to the MSGRAPH_* and AZURE_* environment. */
+  settings?: Partial<ProviderSettings>;
+}
+
+/**
+ * POST /subscriptions/{id}/reauthorize: answers a `reauthorizationRequired` lifecycle event without
+ * renewing (https://learn.microsoft.com/en-us/graph/api/subscription-reauthorize). Graph asks not
+ * to combine it with a PATCH of the same subscription within ten minutes.
+ */
+export async function reauthorizeSubscription(id: string, options: ReauthorizeOptions = {}): Promise<void> {
+  const settings = { ...resolveSettings(), ...definedOnly(options.settings ?? {}) } as ProviderSettings;
+  const client = await SubscriptionsClient.connect(settings);
+  await client.reauthorize(id, options.apiVersion ?? settings.apiVersion);
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

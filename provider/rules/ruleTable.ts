@@ -1,0 +1,721 @@
+import type { ApiVersion, ChangeType, Cloud, PermissionType } from "../subscription/schema";
+import { clouds } from "../subscription/schema";
+
+/** null = the docs say "Not supported." for that permission type. */
+export interface PermissionSet {
+  delegatedWork: readonly string[] | null;
+  delegatedPersonal: readonly string[] | null;
+  application: readonly string[] | null;
+}
+export type PermissionColumn = keyof PermissionSet;
+
+/**
+ * A deliberate disagreement with one source document, recorded next to the row so that the seed
+ * conformance test can tell a decision from a drift: `documented` is what that source prints
+ * (RSC permissions with a trailing `*`, null for "Not supported."), and the test fails if the source
+ * stops saying exactly that.
+ */
+export type SourceOverride =
+  | { source: string; column: PermissionColumn; documented: readonly string[] | null }
+  /** The source names the scenario differently (e.g. a translated path), but means this row. */
+  | { source: string; column: "scenario"; documented: string };
+
+export interface ResourceRule {
+  id: string;
+  apiVersion: ApiVersion;
+  resourceType: string;
+  description: string;
+  /** Templates, no leading slash. `{…}` matches one segment; a query in a template is required. */
+  paths: readonly string[];
+  /**
+   * How the permission tables of the docs name this scenario ("label" or "label /path"), in every
+   * language of the sources we read. The seed conformance test matches on these.
+   */
+  documentedAs: readonly string[];
+  permissions: PermissionSet;
+  resourceSpecificConsent: readonly string[];
+  maxLifetimeMinutes: number;
+  maxLifetimeWithResourceDataMinutes?: number;
+  /** undefined = all three. */
+  changeTypes?: readonly ChangeType[];
+  resourceData: "unsupported" | "optional";
+  encryptionRequired?: boolean;
+  paymentModels: "A/B" | "B" | "none";
+  lifecycleUrlRequiredAboveOneHour: boolean;
+  clouds: readonly Cloud[];
+  /** Set when Microsoft marks the resource deprecated; validation warns. */
+  deprecated?: string;
+  sources: readonly string[];
+  resolution?: string;
+  overrides?: readonly SourceOverride[];
+}
+
+export function permissionsFor(rule: ResourceRule, type: PermissionType): readonly string[] | null {
+  return rule.permissions[permissionColumnOf[type]];
+}
+
+export const permissionColumnOf = {
+  application: "application",
+  "delegated-work": "delegatedWork",
+  "delegated-personal": "delegatedPersonal",
+} as const satisfies Record<PermissionType, PermissionColumn>;
+
+// ---------------------------------------------------------------------------------------------
+// Sources. Seeds are the doc pages shipped in /work/shared/seeds; the learn URLs are those cited
+// in research/graph-rules.md (page dates there).
+// ---------------------------------------------------------------------------------------------
+const S000 = "seeds/000_3986dd830cb696c2.txt"; // v1.0 reauthorize, rendered (en)
+const S001 = "seeds/001_95d2bf047c2e797b.txt"; // v1.0 reauthorize, markdown source (ms.date 08/01/2024)
+const S002 = "seeds/002_1e316a29f35556a0.txt"; // v1.0 reauthorize, rendered (es)
+const S003 = "seeds/003_a1ef5be908058855.txt"; // v1.0 update, rendered (en)
+const S004 = "seeds/004_de71dae5f9c3701b.txt"; // beta create, markdown rendered by GitHub (ms.date 07/26/2024)
+const LIFETIMES = "https://learn.microsoft.com/en-us/graph/api/resources/subscription?view=graph-rest-1.0";
+const RICH = "https://learn.microsoft.com/en-us/graph/change-notifications-with-resource-data";
+const OVERVIEW = "https://learn.microsoft.com/en-us/graph/change-notifications-overview";
+const LICENSES = "https://learn.microsoft.com/en-us/graph/teams-licenses";
+const TEAMS_LIFECYCLE = "https://learn.microsoft.com/en-us/graph/change-notifications-lifecycle-events";
+const VIRTUAL_EVENTS = "https://learn.microsoft.com/en-us/graph/changenotifications-for-virtualevent";
+const RECORDINGS = "https://learn.microsoft.com/en-us/graph/teams-changenotifications-callrecording-and-calltranscript";
+
+const V1_REAUTH = [S000, S001, S002] as const;
+const V1_ALL = [S000, S001, S002, S003] as const;
+const V1_EN = [S000, S001, S003] as const;
+
+const allClouds: readonly Cloud[] = clouds;
+
+/** "A, B" -> ["A", "B"]; null stays null. Reads like the docs' cells, which keeps rows reviewable. */
+function cell(value: string | null): readonly string[] | null {
+  return value === null ? null : value.split(",").map((name) => name.trim());
+}
+function perms(delegatedWork: string | null, delegatedPersonal: string | null, application: string | null): PermissionSet {
+  return { delegatedWork: cell(delegatedWork), delegatedPersonal: cell(delegatedPersonal), application: cell(application) };
+}
+
+// Families: what graph-rules.md §2b/§3a/§4a say about a group of resources, so rows only state what differs.
+/** §2b: Teams 4,320 min; §3a: lifecycleNotificationUrl required above one hour; §4a/§4b: rich, encrypted. */
+const teamsRich = {
+  maxLifetimeMinutes: 4320,
+  resourceData: "optional",
+  encryptionRequired: true,
+  paymentModels: "none",
+  lifecycleUrlRequiredAboveOneHour: true,
+  clouds: allClouds,
+  resourceSpecificConsent: [],
+} as const;
+/** §2b: Outlook 10,080 min basic, 1,440 min with resource data (C1: current values win over 4,230). */
+const outlook = {
+  maxLifetimeMinutes: 10080,
+  maxLifetimeWithResourceDataMinutes: 1440,
+  resourceData: "optional",
+  paymentModels: "none",
+  lifecycleUrlRequiredAboveOneHour: false,
+  clouds: allClouds,
+  resourceSpecificConsent: [],
+} as const;
+/** Resources §4a does not list: basic notifications only. */
+const basic = {
+  resourceData: "unsupported",
+  paymentModels: "none",
+  lifecycleUrlRequiredAboveOneHour: false,
+  clouds: allClouds,
+  resourceSpecificConsent: [],
+} as const;
+/** §2b: Shifts 360 min. Not in §3a's list of Teams resources needing a lifecycle URL. */
+const shifts = { ...basic, maxLifetimeMinutes: 360 } as const;
+
+type VersionSpecific = Pick<ResourceRule, "sources"> &
+  Partial<Pick<ResourceRule, "permissions" | "resourceSpecificConsent" | "resolution" | "overrides" | "documentedAs" | "paths" | "description">>;
+type Scenario = Omit<ResourceRule, "id" | "apiVersion" | "sources" | "resolution" | "overrides"> & {
+  /** Distinguishes scenarios that share a first path (driveItem personal/business). */
+  variant?: string;
+  in: Partial<Record<ApiVersion, VersionSpecific>>;
+};
+
+const LIFETIME_C1 = "C1: current lifetime table (10,080 / 1,440 min) wins over the older 4,230 min (graph-rules §2b, §12).";
+const TEAMS_C2 = "C2: current 4,320 min wins over the superseded 60 min (graph-rules §2b/§2c).";
+const METERED_C14 =
+  "C14: payment models follow the seeds' Teams notes and teams-licenses (§9); Microsoft says model= is ignored since 2025-08-25, so validation warns when one is given.";
+const ME_NOTE = "Any path starting with me can also be used with users/{id} (seed 004, Resources examples).";
+
+// ---------------------------------------------------------------------------------------------
+// Scenarios, in the docs' order. Each expands to one row per API version it lists.
+// ---------------------------------------------------------------------------------------------
+const scenarios: readonly Scenario[] = [
+  {
+    resourceType: "aiInteraction",
+    description: "Copilot AI interactions that a particular user is part of",
+    paths: ["copilot/users/{id}/interactionHistory/getAllEnterpriseInteractions"],
+    documentedAs: ["aiInteraction /copilot/users/{userId}/interactionHistory/getAllEnterpriseInteractions"],
+    permissions: perms("AiEnterpriseInteraction.Read", null, "AiEnterpriseInteraction.Read.All, AiEnterpriseInteraction.Read.User"),
+    ...teamsRich,
+    resourceSpecificConsent: ["AiEnterpriseInteraction.Read.User"],
+    in: { beta: { sources: [S004, LIFETIMES, RICH] } },
+  },
+  {
+    resourceType: "aiInteraction",
+    description: "Copilot AI interactions in an organization",
+    paths: ["copilot/interactionHistory/getAllEnterpriseInteractions"],
+    documentedAs: ["aiInteraction /copilot/interactionHistory/getAllEnterpriseInteractions"],
+    permissions: perms(null, null, "AiEnterpriseInteraction.Read.All"),
+    ...teamsRich,
+    in: { beta: { sources: [S004, LIFETIMES, RICH] } },
+  },
+  {
+    resourceType: "approvalItem",
+    description: "Teams approval items",
+    paths: ["solution/approval/approvalItems"],
+    documentedAs: ["approvalItems"],
+    permissions: perms(null, null, "ApprovalSolution.ReadWrite.All"),
+    ...basic,
+    maxLifetimeMinutes: 43200,
+    in: { beta: { sources: [S004, LIFETIMES] } },
+  },
+  {
+    resourceType: "callRecord",
+    description: "Call records in an organization",
+    paths: ["communications/callRecords"],
+    documentedAs: ["callRecord"],
+    permissions: perms(null, null, "CallRecords.Read.All"),
+    ...basic,
+    maxLifetimeMinutes: 4230,
+    changeTypes: ["created", "updated"],
+    in: { "v1.0": { sources: [...V1_ALL, LIFETIMES, OVERVIEW] }, beta: { sources: [S004, LIFETIMES, OVERVIEW] } },
+  },
+  ...(["Recording", "Transcript"] as const).flatMap((kind): Scenario[] => {
+    const type = `call${kind}`;
+    const permission = `OnlineMeeting${kind}.Read.All`;
+    const all = `getAll${kind}s`;
+    const perMeeting = kind === "Recording" ? "recordings" : "transcripts";
+    const v1 = { sources: [...V1_ALL, LIFETIMES, RICH, RECORDINGS] };
+    return [
+      {
+        resourceType: type,
+        description: `All ${perMeeting} in an organization`,
+        paths: [`communications/onlineMeetings/${all}`],
+        documentedAs: [`${type} communications/onlineMeetings/${all}`],
+        permissions: perms(null, null, permission),
+        ...teamsRich,
+        in: { "v1.0": v1, beta: { sources: [S004, LIFETIMES, RICH, RECORDINGS] } },
+      },
+      {
+        resourceType: type,
+        description: `All ${perMeeting} for a specific meeting`,
+        paths: [`communications/onlineMeetings/{id}/${perMeeting}`],
+        documentedAs: [`${type} communications/onlineMeetings/{onlineMeetingId}/${perMeeting}`],
+        permissions: perms(permission, null, permission),
+        ...teamsRich,
+        in: { "v1.0": v1, beta: { sources: [S004, LIFETIMES, RICH, RECORDINGS] } },
+      },
+      {
+        resourceType: type,
+        description: `${kind}s that become available in meetings organized by a specific user`,
+        paths: [`users/{id}/onlineMeetings/${all}`],
+        documentedAs: [`${type} users/{userId}/onlineMeetings/${all}`],
+        permissions: perms(permission, null, permission),
+        ...teamsRich,
+        in: { "v1.0": v1, beta: { sources: [S004, LIFETIMES, RICH, RECORDINGS] } },
+      },
+      {
+        resourceType: type,
+        description: `${kind}s that become available in meetings where a particular Teams app is installed`,
+        paths: [`appCatalogs/teamsApps/{id}/installedToOnlineMeetings/${all}`],
+        documentedAs: [`${type} appCatalogs/teamsApps/{id}/installedToOnlineMeetings/${all}`],
+        permissions: perms(null, null, `${permission}, OnlineMeeting${kind}.Read.Chat`),
+        ...teamsRich,
+        resourceSpecificConsent: [`OnlineMeeting${kind}.Read.Chat`],
+        // graph-rules §11: beta only.
+        in: { beta: { sources: [S004, LIFETIMES, RICH] } },
+      },
+    ];
+  }),
+  {
+    resourceType: "channel",
+    description: "All channels in an organization",
+    paths: ["teams/getAllChannels"],
+    documentedAs: ["channel /teams/getAllChannels"],
+    permissions: perms(null, null, "Channel.ReadBasic.All, ChannelSettings.Read.All"),
+    ...teamsRich,
+    in: { "v1.0": { sources: [...V1_ALL, LIFETIMES, RICH], resolution: TEAMS_C2 }, beta: { sources: [S004, LIFETIMES, RICH] } },
+  },
+  {
+    resourceType: "channel",
+    description: "All channels in a particular team",
+    paths: ["teams/{id}/channels"],
+    documentedAs: ["channel /teams/{id}/channels"],
+    permissions: perms("Channel.ReadBasic.All, ChannelSettings.Read.All", null, "Channel.ReadBasic.All, ChannelSettings.Read.All"),
+    ...teamsRich,
+    in: { "v1.0": { sources: [...V1_ALL, LIFETIMES, RICH] }, beta: { sources: [S004, LIFETIMES, RICH] } },
+  },
+  {
+    resourceType: "chat",
+    description: "All chats in an organization",
+    paths: ["chats"],
+    documentedAs: ["chat /chats"],
+    permissions: perms(null, null, "Chat.ReadBasic.All, Chat.Read.All, Chat.ReadWrite.All"),
+    ...teamsRich,
+    in: { "v1.0": { sources: [...V1_ALL, LIFETIMES, RICH] }, beta: { sources: [S004, LIFETIMES, RICH] } },
+  },
+  {
+    resourceType: "chat",
+    description: "A particular chat",
+    paths: ["chats/{id}"],
+    documentedAs: ["chat /chats/{id}"],
+    permissions: perms(
+      "Chat.ReadBasic, Chat.Read, Chat.ReadWrite",
+      null,
+      "ChatSettings.Read.Chat, ChatSettings.ReadWrite.Chat, Chat.Manage.Chat, Chat.ReadBasic.All, Chat.Read.All, Chat.ReadWrite.All",
+    ),
+    ...teamsRich,
+    resourceSpecificConsent: ["ChatSettings.Read.Chat", "ChatSettings.ReadWrite.Chat", "Chat.Manage.Chat"],
+    in: { "v1.0": { sources: [...V1_ALL, LIFETIMES, RICH] }, beta: { sources: [S004, LIFETIMES, RICH] } },
+  },
+  {
+    resourceType: "chat",
+    description: "All chats in an organization where a particular Teams app is installed",
+    paths: ["appCatalogs/teamsApps/{id}/installedToChats"],
+    documentedAs: ["chat /appCatalogs/teamsApps/{id}/installedToChats"],
+    permissions: perms(null, null, "Chat.ReadBasic.WhereInstalled, Chat.Read.WhereInstalled, Chat.ReadWrite.WhereInstalled"),
+    ...teamsRich,
+    paymentModels: "B",
+    in: {
+      "v1.0": { sources: [...V1_ALL, LIFETIMES, RICH, LICENSES], resolution: METERED_C14 },
+      beta: { sources: [S004, LIFETIMES, RICH, LICENSES], resolution: METERED_C14 },
+    },
+  },
+  {
+    resourceType: "chat",
+    description: "All chats that a particular user is part of",
+    paths: ["users/{id}/chats"],
+    documentedAs: ["chat /users/{id}/chats"],
+    permissions: perms("Chat.ReadBasic, Chat.Read, Chat.ReadWrite", null, "Chat.ReadBasic.All, Chat.Read.All, Chat.ReadWrite.All"),
+    ...teamsRich,
+    in: { "v1.0": { sources: [...V1_EN, LIFETIMES, RICH] }, beta: { sources: [S004, LIFETIMES, RICH] } },
+  },
+  {
+    resourceType: "chatMessage",
+    description: "All messages and replies in a particular channel",
+    paths: ["teams/{id}/channels/{id}/messages"],
+    documentedAs: ["chatMessage /teams/{id}/channels/{id}/messages"],
+    permissions: perms("ChannelMessage.Read.All, Group.Read.All, Group.ReadWrite.All", null, "ChannelMessage.Read.Group, ChannelMessage.Read.All"),
+    ...teamsRich,
+    resourceSpecificConsent: ["ChannelMessage.Read.Group"],
+    in: {
+      "v1.0": {
+        sources: [...V1_ALL, LIFETIMES, RICH],
+        resolution:
+          "Seed 003 (Update page) lists only ChannelMessage.Read.All for delegated work accounts; seeds 000, 001, 002 (Reauthorize) and 004 (Create, beta) add Group.Read.All and Group.ReadWrite.All. The Reauthorize tables win: three v1.0 sources plus the newer Create table agree, and 003's shorter Teams rows are the older wording of the same include.",
+        overrides: [{ source: S003, column: "delegatedWork", documented: ["ChannelMessage.Read.All"] }],
+      },
+      beta: { sources: [S004, LIFETIMES, RICH] },
+    },
+  },
+  {
+    resourceType: "chatMessage",
+    description: "All channel messages in an organization",
+    paths: ["teams/getAllMessages"],
+    documentedAs: ["chatMessage /teams/getAllMessages"],
+    permissions: perms(null, null, "ChannelMessage.Read.All"),
+    ...teamsRich,
+    paymentModels: "A/B",
+    in: {
+      "v1.0": { sources: [...V1_ALL, LIFETIMES, RICH, LICENSES], resolution: METERED_C14 },
+      beta: { sources: [S004, LIFETIMES, RICH, LICENSES], resolution: METERED_C14 },
+    },
+  },
+  {
+    resourceType: "chatMessage",
+    description: "All messages in a chat",
+    paths: ["chats/{id}/messages"],
+    documentedAs: ["chatMessage /chats/{id}/messages"],
+    permissions: perms("Chat.Read, Chat.ReadWrite", null, "Chat.Read.All"),
+    ...teamsRich,
+    in: {
+      "v1.0": {
+        sources: [...V1_ALL, LIFETIMES, RICH],
+        resolution:
+          "Seed 003 (Update page) says delegated work accounts are Not supported; seeds 000, 001, 002 (Reauthorize, v1.0) and 004 (Create, beta) say Chat.Read, Chat.ReadWrite. Chat.Read/Chat.ReadWrite win: four sources in two API versions agree, the markdown source (001, ms.date 08/01/2024) is dated after 004, and 003 matches the 2021 include that barred delegated chatMessage subscriptions, which the newer include superseded (graph-rules §4b history).",
+        overrides: [{ source: S003, column: "delegatedWork", documented: null }],
+      },
+      beta: { sources: [S004, LIFETIMES, RICH] },
+    },
+  },
+  {
+    resourceType: "chatMessage",
+    description: "All chat messages in an organization",
+    paths: ["chats/getAllMessages"],
+    documentedAs: ["chatMessage /chats/getAllMessages"],
+    permissions: perms(null, null, "Chat.Read.All"),
+    ...teamsRich,
+    paymentModels: "A/B",
+    in: {
+      "v1.0": { sources: [...V1_ALL, LIFETIMES, RICH, LICENSES], resolution: METERED_C14 },
+      beta: { sources: [S004, LIFETIMES, RICH, LICENSES], resolution: METERED_C14 },
+    },
+  },
+  {
+    resourceType: "chatMessage",
+    description: "Chat messages for all chats a particular user is part of",
+    paths: ["users/{id}/chats/getAllMessages"],
+    documentedAs: ["chatMessage /users/{id}/chats/getAllMessages"],
+    permissions: perms("Chat.Read, Chat.ReadWrite", null, "Chat.Read.All, Chat.ReadWrite.All"),
+    ...teamsRich,
+    paymentModels: "B",
+    in: {
+      "v1.0": { sources: [...V1_ALL, LIFETIMES, RICH, LICENSES], resolution: METERED_C14 },
+      beta: { sources: [S004, LIFETIMES, RICH, LICENSES], resolution: METERED_C14 },
+    },
+  },
+  {
+    resourceType: "chatMessage",
+    description: "Chat messages for all chats in an organization where a particular Teams app is installed",
+    paths: ["appCatalogs/teamsApps/{id}/installedToChats/getAllMessages"],
+    documentedAs: ["chatMessage /appCatalogs/teamsApps/{id}/installedToChats/getAllMessages"],
+    permissions: perms(null, null, "Chat.Read.WhereInstalled, Chat.ReadWrite.WhereInstalled"),
+    ...teamsRich,
+    paymentModels: "B",
+    in: {
+      "v1.0": { sources: [...V1_ALL, LIFETIMES, RICH, LICENSES], resolution: METERED_C14 },
+      beta: { sources: [S004, LIFETIMES, RICH, LICENSES], resolution: METERED_C14 },
+    },
+  },
+  {
+    resourceType: "contact",
+    description: "Outlook personal contacts of a user",
+    paths: ["users/{id}/contacts", "users/{id}/contactFolders/{id}/contacts", "me/contacts", "me/contactFolders/{id}/contacts"],
+    documentedAs: ["contact"],
+    permissions: perms("Contacts.Read", "Contacts.Read", "Contacts.Read"),
+    ...outlook,
+    in: {
+      "v1.0": { sources: [...V1_ALL, LIFETIMES, RICH], resolution: `${LIFETIME_C1} ${ME_NOTE}` },
+      beta: { sources: [S004, LIFETIMES, RICH], resolution: `${LIFETIME_C1} ${ME_NOTE}` },
+    },
+  },
+  ...(
+    [
+      ["chats/getAllMembers", "Members of all chats in an organization", perms(null, null, "ChatMember.Read.All, ChatMember.ReadWrite.All, Chat.ReadBasic.All, Chat.Read.All, Chat.ReadWrite.All"), "A/B", V1_ALL],
+      ["chats/{id}/members", "Members of a particular chat", perms("ChatMember.Read, ChatMember.ReadWrite, Chat.ReadBasic, Chat.Read, Chat.ReadWrite", null, "ChatMember.Read.Chat, Chat.Manage.Chat, ChatMember.Read.All, ChatMember.ReadWrite.All, Chat.ReadBasic.All, Chat.Read.All, Chat.ReadWrite.All"), "none", V1_ALL],
+      ["appCatalogs/teamsApps/{id}/installedToChats/getAllMembers", "Chat members for all chats in an organization where a particular Teams app is installed", perms(null, null, "ChatMember.Read.WhereInstalled, ChatMember.ReadWrite.WhereInstalled, Chat.ReadBasic.WhereInstalled, Chat.Read.WhereInstalled, Chat.ReadWrite.WhereInstalled"), "B", V1_ALL],
+      ["teams/getAllMembers", "Members in all teams in an organization", perms(null, null, "TeamMember.Read.All, TeamMember.ReadWrite.All"), "A/B", V1_REAUTH],
+      ["teams/{id}/members", "Members in a particular team", perms("TeamMember.Read.All", null, "TeamMember.Read.All"), "none", V1_ALL],
+      ["teams/{id}/channels/getAllMembers", "Members in all private channels of a particular team", perms(null, null, "ChannelMember.Read.All"), "none", V1_ALL],
+      ["teams/getAllChannels/getAllMembers", "Members in all private channels in an organization", perms(null, null, "ChannelMember.Read.All"), "none", V1_REAUTH],
+    ] as const
+  ).map(
+    ([path, description, permissions, paymentModels, v1Seeds]): Scenario => ({
+      resourceType: "conversationMember",
+      description,
+      paths: [path],
+      documentedAs: [`conversationMember /${path}`],
+      permissions,
+      ...teamsRich,
+      resourceSpecificConsent: path === "chats/{id}/members" ? ["ChatMember.Read.Chat", "Chat.Manage.Chat"] : [],
+      paymentModels,
+      in: {
+        "v1.0": { sources: [...v1Seeds, LIFETIMES, RICH, ...(paymentModels === "none" ? [] : [LICENSES])], ...(paymentModels === "none" ? {} : { resolution: METERED_C14 }) },
+        beta: { sources: [S004, LIFETIMES, RICH, ...(paymentModels === "none" ? [] : [LICENSES])], ...(paymentModels === "none" ? {} : { resolution: METERED_C14 }) },
+      },
+    }),
+  ),
+  {
+    resourceType: "driveItem",
+    variant: "personal",
+    description: "A folder on a personal OneDrive (the root or any subfolder)",
+    paths: ["me/drive/root", "users/{id}/drive/root", "drives/{id}/root", "me/drive/items/{id}", "users/{id}/drive/items/{id}", "drives/{id}/items/{id}"],
+    documentedAs: ["driveItem (user's personal OneDrive)", "driveItem (OneDrive personal del usuario)"],
+    permissions: perms(null, "Files.ReadWrite", null),
+    ...basic,
+    maxLifetimeMinutes: 42300,
+    changeTypes: ["updated"],
+    in: { "v1.0": { sources: [...V1_ALL, LIFETIMES] }, beta: { sources: [S004, LIFETIMES] } },
+  },
+  {
+    resourceType: "driveItem",
+    variant: "business",
+    description: "The root folder of a OneDrive for work or school or a SharePoint document library",
+    paths: ["me/drive/root", "users/{id}/drive/root", "drives/{id}/root", "sites/{id}/drive/root", "groups/{id}/drive/root"],
+    documentedAs: ["driveItem (OneDrive for Business)", "driveItem (OneDrive for work or school)", "driveItem (OneDrive para la Empresa)"],
+    permissions: perms("Files.ReadWrite.All", null, "Files.ReadWrite.All"),
+    ...basic,
+    maxLifetimeMinutes: 42300,
+    changeTypes: ["updated"],
+    in: { "v1.0": { sources: [...V1_ALL, LIFETIMES] }, beta: { sources: [S004, LIFETIMES] } },
+  },
+  {
+    resourceType: "event",
+    description: "Outlook calendar events of a user",
+    paths: ["users/{id}/events", "users/{id}/calendar/events", "users/{id}/calendars/{id}/events", "me/events", "me/calendar/events", "me/calendars/{id}/events"],
+    documentedAs: ["event", "evento"],
+    permissions: perms("Calendars.Read", "Calendars.Read", "Calendars.Read"),
+    ...outlook,
+    in: {
+      "v1.0": { sources: [...V1_ALL, LIFETIMES, RICH], resolution: `${LIFETIME_C1} ${ME_NOTE}` },
+      beta: { sources: [S004, LIFETIMES, RICH], resolution: `${LIFETIME_C1} ${ME_NOTE}` },
+    },
+  },
+  {
+    resourceType: "group",
+    description: "Microsoft 365 and security groups",
+    paths: ["groups", "groups/{id}"],
+    documentedAs: ["group", "grupo"],
+    permissions: perms("Group.Read.All", null, "Group.Read.All"),
+    ...basic,
+    maxLifetimeMinutes: 41760,
+    changeTypes: ["updated", "deleted"],
+    in: { "v1.0": { sources: [...V1_ALL, LIFETIMES, OVERVIEW] }, beta: { sources: [S004, LIFETIMES, OVERVIEW] } },
+  },
+  {
+    resourceType: "conversation",
+    description: "Conversations of a Microsoft 365 group",
+    paths: ["groups/{id}/conversations"],
+    documentedAs: ["group conversation", "conversación de grupo"],
+    permissions: perms("Group.Read.All", null, null),
+    ...basic,
+    maxLifetimeMinutes: 4230,
+    in: { "v1.0": { sources: [...V1_ALL, LIFETIMES] }, beta: { sources: [S004, LIFETIMES] } },
+  },
+  {
+    resourceType: "healthMonitoringAlert",
+    description: "Microsoft Entra health monitoring alerts",
+    paths: ["reports/healthMonitoring/alerts"],
+    documentedAs: ["Microsoft Entra Health monitoring alert /reports/healthmonitoring/alerts"],
+    permissions: perms("HealthMonitoringAlertConfig.ReadWrite.All", null, "HealthMonitoringAlertConfig.ReadWrite.All"),
+    ...basic,
+    maxLifetimeMinutes: 42300,
+    in: { beta: { sources: [S004, LIFETIMES, OVERVIEW] } },
+  },
+  {
+    resourceType: "list",
+    description: "A SharePoint list",
+    paths: ["sites/{id}/lists/{id}"],
+    documentedAs: ["list", "lista"],
+    permissions: perms("Sites.ReadWrite.All", null, "Sites.ReadWrite.All"),
+    ...basic,
+    maxLifetimeMinutes: 42300,
+    changeTypes: ["updated"],
+    in: { "v1.0": { sources: [...V1_ALL, LIFETIMES] }, beta: { sources: [S004, LIFETIMES] } },
+  },
+  {
+    resourceType: "message",
+    description: "Outlook mail messages of a user or one of their mail folders",
+    paths: ["users/{id}/messages", "users/{id}/mailFolders/{id}/messages", "me/messages", "me/mailFolders/{id}/messages"],
+    documentedAs: ["message"],
+    permissions: perms("Mail.ReadBasic, Mail.Read", "Mail.ReadBasic, Mail.Read", "Mail.Read"),
+    ...outlook,
+    in: {
+      "v1.0": { sources: [...V1_ALL, LIFETIMES, RICH], resolution: `${LIFETIME_C1} ${ME_NOTE}` },
+      beta: { sources: [S004, LIFETIMES, RICH], resolution: `${LIFETIME_C1} ${ME_NOTE}` },
+    },
+  },
+  ...(
+    [
+      ["offerShiftRequest", "offerShiftRequests", "offer shift request", V1_EN],
+      ["openShiftChangeRequest", "openShiftChangeRequests", "open shift request", V1_EN],
+      ["shift", "shifts", "shift", V1_EN],
+      ["swapShiftsChangeRequest", "swapShiftsChangeRequests", "swap shift request", V1_EN],
+      ["timeOffRequest", "timeOffRequests", "time off request", V1_EN],
+    ] as const
+  ).map(
+    ([type, segment, noun, v1Seeds]): Scenario => ({
+      resourceType: type,
+      description: `Changes to any ${noun} in a team`,
+      paths: [`teams/{id}/schedule/${segment}`],
+      documentedAs: [`${type} /teams/{id}/schedule/${segment}`],
+      permissions: perms("Schedule.Read.All, Schedule.ReadWrite.All", null, "Schedule.Read.All, Schedule.ReadWrite.All"),
+      ...shifts,
+      in: { "v1.0": { sources: [...v1Seeds, LIFETIMES] }, beta: { sources: [S004, LIFETIMES] } },
+    }),
+  ),
+  {
+    resourceType: "onlineMeeting",
+    description: "A Teams online meeting, selected by its join URL",
+    paths: ["communications/onlineMeetings?$filter=JoinWebUrl eq '{JoinWebUrl}'"],
+    documentedAs: ["online meeting", "onlineMeeting", "reunión en línea"],
+    permissions: perms(null, null, "OnlineMeetings.Read.All, OnlineMeetings.ReadWrite.All"),
+    ...teamsRich,
+    maxLifetimeMinutes: 4230,
+    in: {
+      "v1.0": {
+        sources: [...V1_REAUTH, LIFETIMES, S004],
+        resolution:
+          "C6: the lifetime table lists onlineMeeting twice (4,320 and 4,230 min); the smaller wins so a subscription never exceeds either documented maximum. Seed 002 (Spanish) marks OnlineMeetings.ReadWrite.All with * (resource-specific consent); the English sources 000/001/004 do not, and RSC permissions are the .Chat/.Group/.User ones, so the English original wins and the asterisk is a translation artifact. The path is seed 004's example; the doc requires the $filter.",
+        overrides: [{ source: S002, column: "application", documented: ["OnlineMeetings.Read.All", "OnlineMeetings.ReadWrite.All*"] }],
+      },
+      beta: {
+        sources: [S004, LIFETIMES],
+        resolution: "C6: the lifetime table lists onlineMeeting twice (4,320 and 4,230 min); the smaller wins.",
+      },
+    },
+  },
+  {
+    resourceType: "presence",
+    description: "Teams presence of one user, or of several users with $filter=id in (...)",
+    paths: ["communications/presences/{id}", "communications/presences?$filter=id in ('{id}')"],
+    documentedAs: ["presence", "presencia"],
+    permissions: perms("Presence.Read.All", null, null),
+    ...basic,
+    resourceData: "optional",
+    encryptionRequired: true,
+    maxLifetimeMinutes: 60,
+    changeTypes: ["updated"],
+    in: { "v1.0": { sources: [...V1_ALL, LIFETIMES, RICH] }, beta: { sources: [S004, LIFETIMES, RICH] } },
+  },
+  {
+    resourceType: "printer",
+    description: "Print jobs of a Universal Print printer",
+    paths: ["print/printers/{id}/jobs"],
+    documentedAs: ["printer"],
+    permissions: perms(null, null, "Printer.Read.All, Printer.ReadWrite.All"),
+    ...basic,
+    maxLifetimeMinutes: 4230,
+    changeTypes: ["updated"],
+    in: { "v1.0": { sources: [...V1_ALL, LIFETIMES] }, beta: { sources: [S004, LIFETIMES] } },
+  },
+  {
+    resourceType: "printTaskDefinition",
+    description: "Tasks of a Universal Print task definition",
+    paths: ["print/taskDefinitions/{id}/tasks"],
+    documentedAs: ["printTaskDefinition"],
+    permissions: perms(null, null, "PrintTaskDefinition.ReadWrite.All"),
+    ...basic,
+    maxLifetimeMinutes: 4230,
+    changeTypes: ["created"],
+    in: { "v1.0": { sources: [...V1_ALL, LIFETIMES] }, beta: { sources: [S004, LIFETIMES] } },
+  },
+  {
+    resourceType: "alert",
+    description: "Microsoft Graph security alerts (seed 004's example filters on status eq 'NewAlert')",
+    paths: ["security/alerts", "security/alerts/{id}"],
+    documentedAs: ["security alert", "alerta de seguridad"],
+    permissions: perms("SecurityEvents.ReadWrite.All", null, "SecurityEvents.ReadWrite.All"),
+    ...basic,
+    maxLifetimeMinutes: 43200,
+    in: { "v1.0": { sources: [...V1_ALL, LIFETIMES] }, beta: { sources: [S004, LIFETIMES] } },
+  },
+  {
+    resourceType: "team",
+    description: "All teams in an organization",
+    paths: ["teams"],
+    documentedAs: ["team /teams"],
+    permissions: perms(null, null, "Team.ReadBasic.All, TeamSettings.Read.All"),
+    ...teamsRich,
+    in: {
+      "v1.0": {
+        sources: [...V1_ALL, LIFETIMES, RICH],
+        resolution: "Seed 002 (Spanish) prints the path as /Equipos, a translation of /teams; the English sources win because Graph paths are not localized.",
+        overrides: [{ source: S002, column: "scenario", documented: "team /Equipos" }],
+      },
+      beta: { sources: [S004, LIFETIMES, RICH] },
+    },
+  },
+  {
+    resourceType: "team",
+    description: "A particular team",
+    paths: ["teams/{id}"],
+    documentedAs: ["team /teams/{id}"],
+    permissions: perms("Team.ReadBasic.All, TeamSettings.Read.All", null, "Team.ReadBasic.All, TeamSettings.Read.All"),
+    ...teamsRich,
+    in: { "v1.0": { sources: [...V1_ALL, LIFETIMES, RICH] }, beta: { sources: [S004, LIFETIMES, RICH] } },
+  },
+  {
+    resourceType: "todoTask",
+    description: "Microsoft To Do tasks in a task list",
+    paths: ["me/todo/lists/{id}/tasks", "users/{id}/todo/lists/{id}/tasks"],
+    documentedAs: ["todoTask"],
+    permissions: perms("Tasks.ReadWrite", "Tasks.ReadWrite", null),
+    ...basic,
+    maxLifetimeMinutes: 4230,
+    // §2b/§8: "only available in the global endpoint and not in the national clouds".
+    clouds: ["global"],
+    in: {
+      "v1.0": {
+        sources: [...V1_ALL, LIFETIMES],
+        resolution:
+          "Application permissions: the v1.0 seeds (000-003) say Not supported, the beta Create page (004) says Tasks.ReadWrite.All. Each API version follows its own pages: v1.0 refuses application permissions, beta allows Tasks.ReadWrite.All.",
+      },
+      beta: {
+        sources: [S004, LIFETIMES],
+        permissions: perms("Tasks.ReadWrite", "Tasks.ReadWrite", "Tasks.ReadWrite.All"),
+        resolution:
+          "Application permissions: beta Create (004) lists Tasks.ReadWrite.All where the v1.0 seeds say Not supported; the beta page is the authority for beta.",
+      },
+    },
+  },
+  {
+    resourceType: "user",
+    description: "Users in the directory",
+    paths: ["users", "users/{id}"],
+    documentedAs: ["user"],
+    permissions: perms("User.Read.All", "User.Read.All", "User.Read.All"),
+    ...basic,
+    maxLifetimeMinutes: 41760,
+    changeTypes: ["updated", "deleted"],
+    in: {
+      "v1.0": {
+        sources: [...V1_ALL, LIFETIMES, OVERVIEW],
+        resolution:
+          "The overview's quota notes say user subscriptions are not supported for personal Microsoft accounts, while every permission table (000-004) lists User.Read.All for them. The permission tables win for the table (five sources, per scenario); Graph's own error covers the account case.",
+      },
+      beta: { sources: [S004, LIFETIMES, OVERVIEW] },
+    },
+  },
+  ...(
+    [
+      ["virtualEventWebinar", "webinars", "webinar"],
+      ["virtualEventTownhall", "townhalls", "town hall"],
+    ] as const
+  ).map(
+    ([type, segment, noun]): Scenario => ({
+      resourceType: type,
+      description: `A Teams ${noun}: the event, its sessions, registrations or attendance reports`,
+      paths: [
+        `solutions/virtualEvents/${segment}/{id}`,
+        `solutions/virtualEvents/${segment}/{id}/sessions`,
+        `solutions/virtualEvents/${segment}/{id}/registrations`,
+        `solutions/virtualEvents/${segment}/{id}/getAttendanceReports`,
+      ],
+      documentedAs: [type],
+      permissions: perms("VirtualEvent.Read", null, "VirtualEvent.Read.All"),
+      ...basic,
+      // "Virtual event subscriptions have a maximum period of a day" (virtual event page); the lifetime table has no row.
+      maxLifetimeMinutes: 1440,
+      in: {
+        ...(type === "virtualEventWebinar" ? { "v1.0": { sources: [S003, VIRTUAL_EVENTS, LIFETIMES] } } : {}),
+        beta: { sources: [S004, VIRTUAL_EVENTS, LIFETIMES] },
+      },
+    }),
+  ),
+  {
+    resourceType: "baseTask",
+    description: "Deprecated To Do tasks (use todoTask)",
+    paths: ["me/tasks/lists/{id}/tasks", "users/{id}/tasks/lists/{id}/tasks"],
+    documentedAs: ["baseTask (deprecated)", "baseTask (en desuso)"],
+    permissions: perms("Tasks.ReadWrite", "Tasks.ReadWrite", null),
+    ...basic,
+    maxLifetimeMinutes: 4230,
+    deprecated: "baseTask is deprecated; subscribe to todoTask (me/todo/lists/{id}/tasks) instead",
+    in: {
+      "v1.0": {
+        sources: [...V1_REAUTH, LIFETIMES],
+        resolution:
+          "graph-rules §11 lists baseTask as beta only, and the v1.0 Update page (003) omits it, but the v1.0 Reauthorize page (000/001/002) lists it. Kept for v1.0 with a deprecation warning: refusing a path the v1.0 docs list would block working programs, and Graph answers for itself if it does not exist.",
+      },
+      beta: { sources: [S004, LIFETIMES] },
+    },
+  },
+];
+
+function expand(scenario: Scenario): ResourceRule[] {
+  const { in: versions, variant, ...shared } = scenario;
+  return (Object.entries(versions) as [ApiVersion, VersionSpecific][]).map(([apiVersion, specific]) => {
+    const paths = specific.paths ?? shared.paths;
+    return {
+      ...shared,
+      ...specific,
+      id: `${apiVersion}/${shared.resourceType}/${variant ?? (paths[0] ?? "").split("?")[0]}`,
+      apiVersion,
+    };
+  });
+}
+
+/** THE rule table: one row per documented scenario per API version. */
+export const ruleTable: readonly ResourceRule[] = scenarios.flatMap(expand);

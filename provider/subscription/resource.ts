@@ -1,0 +1,48 @@
+import * as pulumi from "@pulumi/pulumi";
+import { subscriptionProvider } from "./provider";
+import type { SubscriptionInputsIn } from "./schema";
+
+/** Inputs of a Subscription, each of which may be a Pulumi Input (see schema.ts for the rules). */
+export type SubscriptionArgs = { [K in keyof SubscriptionInputsIn]: pulumi.Input<SubscriptionInputsIn[K]> };
+
+/**
+ * A Microsoft Graph change-notification subscription.
+ *
+ * Validated against Graph's documented rules at preview, created with POST /subscriptions, renewed
+ * in place by `pulumi up` (PATCH), replaced when Graph cannot change it in place, deleted with
+ * DELETE. `clientState` is always stored as a secret.
+ */
+export class Subscription extends pulumi.dynamic.Resource {
+  declare readonly resource: pulumi.Output<string>;
+  /** Canonical: lowercase, comma-separated, in Graph's order (created, updated, deleted). */
+  declare readonly changeType: pulumi.Output<string>;
+  declare readonly notificationUrl: pulumi.Output<string>;
+  declare readonly lifecycleNotificationUrl: pulumi.Output<string | undefined>;
+  /** The expiry Graph reports (it raises anything under 45 minutes to 45). */
+  declare readonly expirationDateTime: pulumi.Output<string>;
+  declare readonly clientState: pulumi.Output<string | undefined>;
+  declare readonly applicationId: pulumi.Output<string>;
+  declare readonly creatorId: pulumi.Output<string>;
+  declare readonly notificationContentType: pulumi.Output<string | undefined>;
+  declare readonly includeResourceData: pulumi.Output<boolean | undefined>;
+  declare readonly latestSupportedTlsVersion: pulumi.Output<string | undefined>;
+  /** The API version the subscription is managed through. */
+  declare readonly graphApiVersion: pulumi.Output<string>;
+  /** The rule-table row the resource matched. */
+  declare readonly ruleId: pulumi.Output<string | null>;
+
+  constructor(name: string, args: SubscriptionArgs, opts?: pulumi.CustomResourceOptions) {
+    const props = {
+      ...args,
+      clientState: args.clientState === undefined ? undefined : pulumi.secret(args.clientState),
+      // Output-only properties are seeded so that Pulumi exposes them on the resource.
+      applicationId: undefined,
+      creatorId: undefined,
+      notificationContentType: undefined,
+      graphApiVersion: undefined,
+      ruleId: undefined,
+    };
+    const secretOutputs = [...(opts?.additionalSecretOutputs ?? []), "clientState"];
+    super(subscriptionProvider, name, props, { ...opts, additionalSecretOutputs: secretOutputs }, "msgraph", "Subscription");
+  }
+}
