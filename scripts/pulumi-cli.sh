@@ -4,7 +4,13 @@
 # release from the Go module proxy into a cache outside the repository, keyed by version, so
 # later runs reuse it. Real users install Pulumi the usual way; this exists because our machines
 # can reach the Go module proxy but not the Pulumi release downloads.
+#
+# The dynamic-provider launcher `pulumi-resource-pulumi-nodejs` (a shell script shipped in the
+# @pulumi/pulumi npm package) is copied next to a built binary, where the CLI finds it as a bundled
+# plugin. Progress goes to stderr; stdout carries only the bin directory.
 set -euo pipefail
+
+repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 version="${PULUMI_VERSION:-v3.259.0}"
 # The language host module has no tag of its own; this is its pseudo-version at the pkg/v3.259.0 commit.
@@ -24,13 +30,39 @@ if [ -z "${PULUMI_FORCE_BUILD:-}" ] && command -v pulumi >/dev/null 2>&1; then
   fi
 fi
 
-if [ -x "$out/bin/pulumi" ] \
-   && [ "$(PULUMI_SKIP_UPDATE_CHECK=true "$out/bin/pulumi" version 2>/dev/null)" = "$version" ]; then
+install_launcher() { # the launcher resolves @pulumi/pulumi from the program directory at run time
+  local launcher="$repo/node_modules/@pulumi/pulumi/pulumi-resource-pulumi-nodejs"
+  if [ -f "$launcher" ] && ! cmp -s "$launcher" "$out/bin/pulumi-resource-pulumi-nodejs"; then
+    cp "$launcher" "$out/bin/pulumi-resource-pulumi-nodejs.tmp"
+    chmod 0755 "$out/bin/pulumi-resource-pulumi-nodejs.tmp"
+    mv "$out/bin/pulumi-resource-pulumi-nodejs.tmp" "$out/bin/pulumi-resource-pulumi-nodejs"
+  fi
+}
+
+cached() {
+  [ -x "$out/bin/pulumi" ] \
+    && [ "$(PULUMI_SKIP_UPDATE_CHECK=true "$out/bin/pulumi" version 2>/dev/null)" = "$version" ]
+}
+
+if cached; then
+  install_launcher
   echo "$out/bin"
   exit 0
 fi
 
-command -v go >/dev/null 2>&1 || { echo "pulumi-cli: no pulumi >= $version on PATH and no Go toolchain to build one" >&2; exit 1; }
+command -v go >/dev/null 2>&1 || { echo "pulumi-cli: no pulumi >= $version on PATH and no Go toolchain to build one; install Pulumi (https://www.pulumi.com/docs/install/) or Go >= 1.25.11" >&2; exit 1; }
+go_have="$(go env GOVERSION 2>/dev/null || true)"
+go_have="${go_have#go}"
+if ! version_ge "v${go_have%%[!0-9.]*}" "v1.25.11"; then
+  echo "pulumi-cli: Go $go_have is too old to build Pulumi $version (needs >= 1.25.11)" >&2
+  exit 1
+fi
+
+# One build at a time per cache (parallel `npm test` and `npm start` share it).
+mkdir -p "$out"
+exec 9>"$out/.lock"
+if command -v flock >/dev/null 2>&1; then flock 9; fi
+if cached; then install_launcher; echo "$out/bin"; exit 0; fi
 
 echo "pulumi-cli: building Pulumi $version from the Go module proxy into $out (first run only; several minutes)" >&2
 work="$out/src"
@@ -58,4 +90,6 @@ else
 fi
 go build "${flags[@]}" -o "$out/bin/pulumi.tmp" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi >&2
 mv "$out/bin/pulumi.tmp" "$out/bin/pulumi"
+install_launcher
+echo "pulumi-cli: built $("$out/bin/pulumi" version) in $out/bin" >&2
 echo "$out/bin"

@@ -5,7 +5,7 @@ import { graphNow } from "../graph/clock";
 import { resolveSettings, type ProviderSettings } from "../graph/settings";
 import { matchRule, resourceIdentity } from "../rules/resourcePath";
 import { permissionsFor } from "../rules/ruleTable";
-import { validateSubscription, type ValidationResult } from "../rules/validate";
+import { UNKNOWN as unknown, validateSubscription, type ValidationResult } from "../rules/validate";
 import { expiryVerdict, planLifetime, sameInstant, targetExpiration, type LifetimePlan } from "./lifetime";
 import {
   subscriptionInputNames,
@@ -23,8 +23,6 @@ import { updatePolicy } from "./updatePolicy";
  * serialized provider (provider.ts), so that code changes here never show up as `__provider` diffs.
  */
 
-/** Pulumi's marker for a value not known during preview. */
-const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const stateVersion = 1;
 
 /**

@@ -1,0 +1,215 @@
+import type { EmulatedClock } from "./clock";
+import { graphDateTime } from "./clock";
+import type { ActiveFault, FaultSpec, Faults } from "./faults";
+import { json, type EmulatorRequest, type EmulatorResponse } from "./http";
+import type { RequestLog, RequestLogEntry } from "./requestLog";
+import { toGraphJson, type StoredSubscription, type SubscriptionChanges, type SubscriptionStore } from "./subscriptions";
+
+/**
+ * Test controls, outside Graph's API: read and change subscriptions behind the provider's back, move the
+ * clock, slow or fail requests, read the request log. Available in-process and over HTTPS under /_emulator/.
+ */
+
+/** A subscription as the admin sees it: Graph's JSON with clientState, plus where it lives. */
+export interface AdminSubscription extends Record<string, unknown> {
+  id: string;
+  clientState: string | null;
+  expirationDateTime: string;
+  tenantId: string;
+  apiVersion: string;
+  ruleId: string;
+  createdDateTime: string;
+  lastReauthorizedDateTime: string | null;
+}
+
+export class EmulatorAdmin {
+  constructor(
+    private readonly store: SubscriptionStore,
+    private readonly clock: EmulatedClock,
+    private readonly faults: Faults,
+    private readonly log: RequestLog,
+  ) {}
+
+  listSubscriptions(): AdminSubscription[] {
+    return this.store.all().map(adminView);
+  }
+
+  getSubscription(id: string): AdminSubscription | undefined {
+    const subscription = this.store.adminGet(id);
+    return subscription && adminView(subscription);
+  }
+
+  /** Changes a subscription without any of Graph's rules or handshakes. Throws when it does not exist. */
+  updateSubscription(id: string, changes: SubscriptionChanges): AdminSubscription {
+    const subscription = this.store.adminUpdate(id, changes);
+    if (!subscription) throw new Error(`no live subscription ${id}`);
+    return adminView(subscription);
+  }
+
+  deleteSubscription(id: string): boolean {
+    return this.store.adminDelete(id);
+  }
+
+  expireSubscription(id: string): boolean {
+    return this.store.expire(id);
+  }
+
+  now(): Date {
+    return this.clock.now();
+  }
+
+  advanceClock(minutes: number): Date {
+    return this.clock.advanceMinutes(minutes);
+  }
+
+  setClock(when: Date | string): Date {
+    const date = new Date(when);
+    if (Number.isNaN(date.getTime())) throw new Error(`'${String(when)}' is not a date`);
+    return this.clock.set(date);
+  }
+
+  /** Delay before every Graph and sign-in response. */
+  setLatency(ms: number): void {
+    if (!Number.isFinite(ms) || ms < 0) throw new Error(`latency must be a number of milliseconds >= 0, got ${String(ms)}`);
+    this.faults.latencyMs = ms;
+  }
+
+  latency(): number {
+    return this.faults.latencyMs;
+  }
+
+  injectFault(spec: FaultSpec): ActiveFault {
+    return this.faults.inject(spec);
+  }
+
+  listFaults(): ActiveFault[] {
+    return this.faults.list();
+  }
+
+  /** Removes injected faults and latency. */
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
+  requestLog(): RequestLogEntry[] {
+    return this.log.list();
+  }
+
+  clearRequestLog(): void {
+    this.log.clear();
+  }
+
+  /** Back to a fresh emulator: no subscriptions, real time, no faults, empty log. Clients and keys stay. */
+  reset(): void {
+    this.store.clear();
+    this.clock.reset();
+    this.faults.clear();
+    this.log.clear();
+  }
+
+  /** The same controls over HTTPS; undefined when the path is not an admin route. */
+  async handle(request: EmulatorRequest): Promise<EmulatorResponse | undefined> {
+    const match = /^\/_emulator(\/.*)?$/.exec(request.path);
+    if (!match) return undefined;
+    const route = `${request.method} ${match[1] ?? "/"}`;
+    try {
+      const body = request.rawBody ? (JSON.parse(request.rawBody) as Record<string, unknown>) : {};
+      return this.route(route, body) ?? adminError(404, `no admin route ${route}; see GET /_emulator/`);
+    } catch (error) {
+      return adminError(400, error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  private route(route: string, body: Record<string, unknown>): EmulatorResponse | undefined {
+    const subscriptionRoute = /^(GET|PATCH|DELETE|POST) \/subscriptions\/([^/]+)(\/expire)?$/.exec(route);
+    if (subscriptionRoute) {
+      const [, method, id, expire] = subscriptionRoute;
+      const missing = adminError(404, `no live subscription ${id}`);
+      if (method === "POST" && expire) return this.expireSubscription(id) ? { status: 204 } : missing;
+      if (expire) return undefined;
+      if (method === "GET") {
+        const subscription = this.getSubscription(id);
+        return subscription ? json(200, subscription) : missing;
+      }
+      if (method === "DELETE") return this.deleteSubscription(id) ? { status: 204 } : missing;
+      if (method === "PATCH") return this.store.adminGet(id) ? json(200, this.updateSubscription(id, body as SubscriptionChanges)) : missing;
+      return undefined;
+    }
+    switch (route) {
+      case "GET /":
+        return json(200, { routes: adminRoutes });
+      case "GET /subscriptions":
+        return json(200, { value: this.listSubscriptions() });
+      case "GET /clock":
+        return json(200, { now: this.now().toISOString() });
+      case "POST /clock": {
+        const now = body.advanceMinutes !== undefined
+          ? this.advanceClock(Number(body.advanceMinutes))
+          : body.now !== undefined
+            ? this.setClock(String(body.now))
+            : undefined;
+        if (!now) throw new Error("send {\"advanceMinutes\": N} or {\"now\": \"<ISO date>\"}");
+        return json(200, { now: now.toISOString() });
+      }
+      case "GET /latency":
+        return json(200, { ms: this.latency() });
+      case "PUT /latency":
+      case "POST /latency":
+        this.setLatency(Number(body.ms));
+        return json(200, { ms: this.latency() });
+      case "GET /faults":
+        return json(200, { value: this.listFaults() });
+      case "POST /faults":
+        return json(201, this.injectFault(body as unknown as FaultSpec));
+      case "DELETE /faults":
+        this.clearFaults();
+        return { status: 204 };
+      case "GET /requests":
+        return json(200, { value: this.requestLog() });
+      case "DELETE /requests":
+        this.clearRequestLog();
+        return { status: 204 };
+      case "POST /reset":
+        this.reset();
+        return { status: 204 };
+      default:
+        return undefined;
+    }
+  }
+}
+
+export const adminRoutes = [
+  "GET /_emulator/subscriptions",
+  "GET /_emulator/subscriptions/{id}",
+  "PATCH /_emulator/subscriptions/{id}   {notificationUrl?, lifecycleNotificationUrl?, expirationDateTime?, clientState?, resource?, changeType?}",
+  "DELETE /_emulator/subscriptions/{id}",
+  "POST /_emulator/subscriptions/{id}/expire",
+  "GET /_emulator/clock",
+  "POST /_emulator/clock   {advanceMinutes: N} | {now: ISO date}",
+  "GET /_emulator/latency",
+  "PUT /_emulator/latency   {ms: N}",
+  "GET /_emulator/faults",
+  "POST /_emulator/faults   {status, retryAfterSeconds?, count?, method?, path?}",
+  "DELETE /_emulator/faults   (also clears latency)",
+  "GET /_emulator/requests",
+  "DELETE /_emulator/requests",
+  "POST /_emulator/reset",
+];
+
+function adminView(subscription: StoredSubscription): AdminSubscription {
+  return {
+    ...toGraphJson(subscription, { includeClientState: true }),
+    id: subscription.id,
+    clientState: subscription.clientState,
+    expirationDateTime: graphDateTime(subscription.expirationDateTime),
+    tenantId: subscription.tenantId,
+    apiVersion: subscription.apiVersion,
+    ruleId: subscription.ruleId,
+    createdDateTime: graphDateTime(subscription.createdDateTime),
+    lastReauthorizedDateTime: subscription.lastReauthorizedDateTime && graphDateTime(subscription.lastReauthorizedDateTime),
+  };
+}
+
+function adminError(status: number, message: string): EmulatorResponse {
+  return json(status, { error: { code: status === 404 ? "NotFound" : "BadRequest", message } });
+}

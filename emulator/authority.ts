@@ -1,0 +1,248 @@
+import { generateKeyPairSync, randomUUID, sign, verify, type KeyObject } from "node:crypto";
+import { consumerTenantId, tokenTenantId, type EmulatorClient } from "./clients";
+import { GraphError } from "./graphErrors";
+import { json, type EmulatorRequest, type EmulatorResponse } from "./http";
+import type { PermissionType } from "../provider/subscription/schema";
+
+/**
+ * The sign-in authority: enough of Entra ID's v2.0 endpoints for MSAL's client-credentials flow
+ * (OpenID metadata, token, JWKS), and the access-token check Graph performs on every call.
+ *
+ * Tokens are RS256 JWTs signed with node:crypto. (jose 6 is ESM-only and the jest runtime used by this
+ * project's tests cannot load it without --experimental-vm-modules; a JWT is small enough to sign directly.)
+ */
+
+const tokenLifetimeSeconds = 3600;
+/** Graph's well-known application id, which real Graph tokens may carry as aud. */
+const graphAppId = "00000003-0000-0000-c000-000000000000";
+
+export interface AccessTokenClaims {
+  aud: string;
+  iss: string;
+  iat: number;
+  nbf: number;
+  exp: number;
+  tid: string;
+  appid: string;
+  azp: string;
+  oid: string;
+  sub: string;
+  idtyp: "app" | "user";
+  app_displayname: string;
+  ver: "1.0";
+  roles?: string[];
+  scp?: string;
+}
+
+/** Who is calling Graph, as read from a verified token. */
+export interface Caller {
+  tenantId: string;
+  applicationId: string;
+  objectId: string;
+  permissionType: PermissionType;
+  permissions: readonly string[];
+}
+
+const authorityRoute = /^\/([^/]+)\/(v2\.0\/\.well-known\/openid-configuration|oauth2\/v2\.0\/token|discovery\/v2\.0\/keys|oauth2\/v2\.0\/authorize|oauth2\/v2\.0\/logout)$/;
+
+export class Authority {
+  private readonly privateKey: KeyObject;
+  private readonly publicKey: KeyObject;
+  private readonly keyId = randomUUID();
+
+  constructor(
+    private readonly baseUrl: () => string,
+    private readonly clients: () => readonly EmulatorClient[],
+  ) {
+    const pair = generateKeyPairSync("rsa", { modulusLength: 2048 });
+    this.privateKey = pair.privateKey;
+    this.publicKey = pair.publicKey;
+  }
+
+  /** Answers authority routes; undefined for any other path. */
+  handle(request: EmulatorRequest): EmulatorResponse | undefined {
+    const match = authorityRoute.exec(request.path);
+    if (!match) return undefined;
+    const [, tenant, endpoint] = match;
+    switch (endpoint) {
+      case "v2.0/.well-known/openid-configuration":
+        return request.method === "GET" ? json(200, this.openIdConfiguration(tenant)) : methodNotAllowed();
+      case "discovery/v2.0/keys":
+        return request.method === "GET" ? json(200, this.jwks()) : methodNotAllowed();
+      case "oauth2/v2.0/token":
+        return request.method === "POST" ? this.token(tenant, request) : methodNotAllowed();
+      default:
+        return aadError(400, "unsupported_response_type", 900144, "The emulator supports only the client_credentials grant.");
+    }
+  }
+
+  openIdConfiguration(tenant: string): Record<string, unknown> {
+    const base = `${this.baseUrl()}/${tenant}`;
+    return {
+      issuer: `${base}/v2.0`,
+      authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
+      token_endpoint: `${base}/oauth2/v2.0/token`,
+      end_session_endpoint: `${base}/oauth2/v2.0/logout`,
+      jwks_uri: `${base}/discovery/v2.0/keys`,
+      response_types_supported: ["code", "id_token", "code id_token", "id_token token"],
+      subject_types_supported: ["pairwise"],
+      id_token_signing_alg_values_supported: ["RS256"],
+      token_endpoint_auth_methods_supported: ["client_secret_post", "client_secret_basic"],
+      grant_types_supported: ["client_credentials"],
+      scopes_supported: ["openid", "profile", "email", "offline_access"],
+      tenant_region_scope: "WW",
+      cloud_instance_name: new URL(this.baseUrl()).host,
+    };
+  }
+
+  jwks(): { keys: Record<string, unknown>[] } {
+    return { keys: [{ ...this.publicKey.export({ format: "jwk" }), kid: this.keyId, use: "sig", alg: "RS256" }] };
+  }
+
+  private token(tenant: string, request: EmulatorRequest): EmulatorResponse {
+    const form = new URLSearchParams(request.rawBody);
+    const basic = basicCredentials(request.headers.authorization);
+    const clientId = form.get("client_id") ?? basic?.clientId;
+    const clientSecret = form.get("client_secret") ?? basic?.clientSecret;
+    if (form.get("grant_type") !== "client_credentials") {
+      return aadError(400, "unsupported_grant_type", 70003, "The app requested an unsupported grant type. The emulator supports client_credentials only.");
+    }
+    const client = this.clients().find((candidate) => candidate.clientId === clientId);
+    if (!client) {
+      return aadError(400, "unauthorized_client", 700016, `Application with identifier '${clientId ?? ""}' was not found in the directory '${tenant}'.`);
+    }
+    if (!tenantMatches(tenant, client)) {
+      return aadError(400, "invalid_request", 90002, `Tenant '${tenant}' not found. Check to make sure you have the correct tenant ID.`);
+    }
+    if (clientSecret !== client.clientSecret) {
+      return aadError(401, "invalid_client", 7000215, "Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID.");
+    }
+    const scope = (form.get("scope") ?? "").split(" ").filter((part) => part.endsWith("/.default"));
+    if (scope.length !== 1) {
+      return aadError(400, "invalid_scope", 1002012, "The provided value for scope is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).");
+    }
+    const audience = scope[0].slice(0, -"/.default".length);
+    return json(200, {
+      token_type: "Bearer",
+      expires_in: tokenLifetimeSeconds,
+      ext_expires_in: tokenLifetimeSeconds,
+      access_token: this.issueToken(client, audience),
+    }, { "Cache-Control": "no-store, no-cache", Pragma: "no-cache" });
+  }
+
+  issueToken(client: EmulatorClient, audience: string, issuedAt = new Date()): string {
+    const iat = Math.floor(issuedAt.getTime() / 1000);
+    const tid = tokenTenantId(client);
+    const application = client.permissionType === "application";
+    const claims: AccessTokenClaims = {
+      aud: audience,
+      iss: `${this.baseUrl()}/${tid}/v2.0`,
+      iat,
+      nbf: iat - 300,
+      exp: iat + tokenLifetimeSeconds,
+      tid,
+      appid: client.clientId,
+      azp: client.clientId,
+      oid: client.objectId,
+      sub: client.objectId,
+      idtyp: application ? "app" : "user",
+      app_displayname: client.displayName,
+      ver: "1.0",
+      ...(application ? { roles: [...client.permissions] } : { scp: client.permissions.join(" ") }),
+    };
+    const header = { typ: "JWT", alg: "RS256", kid: this.keyId };
+    const signingInput = `${base64url(header)}.${base64url(claims)}`;
+    return `${signingInput}.${sign("sha256", Buffer.from(signingInput), this.privateKey).toString("base64url")}`;
+  }
+
+  /** Graph's check of the Authorization header. Expiry is judged by real time, as Entra ID's tokens are. */
+  verifyAccessToken(authorization: string | undefined): Caller {
+    const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? "")?.[1];
+    if (!token) throw unauthenticated("Access token is empty.");
+    const parts = token.split(".");
+    if (parts.length !== 3) throw unauthenticated("IDX14100: JWT is not well formed, there are no dots (.).");
+    let header: { alg?: string; kid?: string };
+    let claims: AccessTokenClaims;
+    try {
+      header = JSON.parse(Buffer.from(parts[0], "base64url").toString("utf8"));
+      claims = JSON.parse(Buffer.from(parts[1], "base64url").toString("utf8"));
+    } catch {
+      throw unauthenticated("IDX14102: Unable to decode the header or payload as Base64Url encoded string.");
+    }
+    const signed = header.alg === "RS256" && header.kid === this.keyId
+      && verify("sha256", Buffer.from(`${parts[0]}.${parts[1]}`), this.publicKey, Buffer.from(parts[2], "base64url"));
+    if (!signed) throw unauthenticated("Access token validation failure. Invalid signature.");
+    const nowSeconds = Date.now() / 1000;
+    if (typeof claims.exp !== "number" || claims.exp <= nowSeconds) {
+      throw unauthenticated("Lifetime validation failed, the token is expired.");
+    }
+    if (typeof claims.nbf === "number" && claims.nbf > nowSeconds) {
+      throw unauthenticated("Lifetime validation failed, the token is not yet valid.");
+    }
+    if (!this.acceptedAudiences().includes(claims.aud?.replace(/\/$/, ""))) {
+      throw unauthenticated("Access token validation failure. Invalid audience.");
+    }
+    // Like Graph, the permission type comes from the token alone: roles mean an app token, scp a user
+    // token, and the consumer tenant a personal account.
+    const permissionType: PermissionType = claims.scp === undefined
+      ? "application"
+      : claims.tid === consumerTenantId ? "delegated-personal" : "delegated-work";
+    return {
+      tenantId: claims.tid,
+      applicationId: claims.appid,
+      objectId: claims.oid,
+      permissionType,
+      permissions: claims.roles ?? (claims.scp ? claims.scp.split(" ") : []),
+    };
+  }
+
+  /** The emulator's own origin (as localhost or 127.0.0.1) and the global Graph names, like Graph itself. */
+  private acceptedAudiences(): string[] {
+    const own = new URL(this.baseUrl());
+    return [own.origin, `https://127.0.0.1:${own.port}`, "https://graph.microsoft.com", graphAppId];
+  }
+}
+
+function tenantMatches(tenant: string, client: EmulatorClient): boolean {
+  const lower = tenant.toLowerCase();
+  return lower === client.tenantId.toLowerCase()
+    || lower === tokenTenantId(client).toLowerCase()
+    || ["common", "organizations", "consumers"].includes(lower);
+}
+
+function basicCredentials(authorization: string | undefined): { clientId: string; clientSecret: string } | undefined {
+  const encoded = /^Basic\s+(\S+)$/i.exec(authorization ?? "")?.[1];
+  if (!encoded) return undefined;
+  const [clientId, ...rest] = Buffer.from(encoded, "base64").toString("utf8").split(":");
+  return { clientId: decodeURIComponent(clientId), clientSecret: decodeURIComponent(rest.join(":")) };
+}
+
+function base64url(value: unknown): string {
+  return Buffer.from(JSON.stringify(value)).toString("base64url");
+}
+
+/** Entra ID's token-endpoint error shape: error, error_description with the AADSTS code, error_codes, ids. */
+function aadError(status: number, error: string, code: number, description: string): EmulatorResponse {
+  const traceId = randomUUID();
+  const correlationId = randomUUID();
+  const timestamp = new Date().toISOString().replace("T", " ").replace(/\.\d{3}Z$/, "Z");
+  return json(status, {
+    error,
+    error_description: `AADSTS${code}: ${description} Trace ID: ${traceId} Correlation ID: ${correlationId} Timestamp: ${timestamp}`,
+    error_codes: [code],
+    timestamp,
+    trace_id: traceId,
+    correlation_id: correlationId,
+    error_uri: `https://login.microsoftonline.com/error?code=${code}`,
+  });
+}
+
+function methodNotAllowed(): EmulatorResponse {
+  return aadError(405, "invalid_request", 900561, "The endpoint only accepts POST or GET requests as documented.");
+}
+
+function unauthenticated(message: string): GraphError {
+  return new GraphError(401, "InvalidAuthenticationToken", message, {
+    "WWW-Authenticate": `Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="${graphAppId}"`,
+  });
+}

@@ -1,0 +1,158 @@
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { promises as fs } from "node:fs";
+import * as path from "node:path";
+import forge from "node-forge";
+
+/**
+ * The emulator's certificate authority and the server certificates it signs.
+ *
+ * The CA is written to `stateDir` and reused, because `NODE_EXTRA_CA_CERTS` is read only when a Node
+ * process starts: a CA that changed on every run could never be trusted by processes started before it.
+ * TLS verification is therefore never turned off; every client trusts this CA instead.
+ */
+
+export interface CertificateAuthority {
+  /** PEM file holding only the CA certificate: the value for NODE_EXTRA_CA_CERTS. */
+  caFile: string;
+  caPem: string;
+}
+
+export interface ServerCertificate {
+  cert: string;
+  key: string;
+}
+
+const caCertificateFile = "ca.pem";
+/** Holds the CA's private key followed by its certificate; the one file that decides which CA a state dir has. */
+const caKeyFile = "ca-key.pem";
+
+export async function ensureCertificateAuthority(stateDir: string): Promise<CertificateAuthority> {
+  const loaded = await loadCertificateAuthority(stateDir);
+  return { caFile: loaded.caFile, caPem: loaded.caPem };
+}
+
+/** Issues a fresh certificate for localhost, 127.0.0.1 and ::1, signed by the state dir's CA. */
+export async function issueServerCertificate(stateDir: string): Promise<ServerCertificate & CertificateAuthority> {
+  const ca = await loadCertificateAuthority(stateDir);
+  const keys = newKeyPair();
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = keys.publicKey;
+  cert.serialNumber = serialNumber();
+  cert.validity.notBefore = daysFromNow(-1);
+  cert.validity.notAfter = daysFromNow(365);
+  cert.setSubject([{ name: "commonName", value: "localhost" }]);
+  cert.setIssuer(ca.certificate.subject.attributes);
+  cert.setExtensions([
+    { name: "basicConstraints", cA: false },
+    { name: "keyUsage", digitalSignature: true, keyEncipherment: true },
+    { name: "extKeyUsage", serverAuth: true },
+    {
+      name: "subjectAltName",
+      altNames: [
+        { type: 2, value: "localhost" },
+        { type: 7, ip: "127.0.0.1" },
+        { type: 7, ip: "::1" },
+      ],
+    },
+  ]);
+  cert.sign(ca.privateKey, forge.md.sha256.create());
+  return {
+    cert: forge.pki.certificateToPem(cert),
+    key: keys.privateKeyPem,
+    caFile: ca.caFile,
+    caPem: ca.caPem,
+  };
+}
+
+interface LoadedAuthority extends CertificateAuthority {
+  certificate: forge.pki.Certificate;
+  privateKey: forge.pki.rsa.PrivateKey;
+}
+
+async function loadCertificateAuthority(stateDir: string): Promise<LoadedAuthority> {
+  await fs.mkdir(stateDir, { recursive: true });
+  const keyPath = path.join(stateDir, caKeyFile);
+  const bundle = (await readIfPresent(keyPath)) ?? (await createAuthorityBundle(keyPath));
+  const privateKey = forge.pki.privateKeyFromPem(bundle) as forge.pki.rsa.PrivateKey;
+  const caPem = bundle.slice(bundle.indexOf("-----BEGIN CERTIFICATE-----")).trim() + "\n";
+  const certificate = forge.pki.certificateFromPem(caPem);
+  const caFile = path.join(stateDir, caCertificateFile);
+  if ((await readIfPresent(caFile)) !== caPem) await writeAtomically(caFile, caPem, 0o644);
+  return { caFile, caPem, certificate, privateKey };
+}
+
+/**
+ * Test workers start in parallel, so several processes may try to create the CA at once. The bundle is
+ * published with link(), which fails when the file exists, so exactly one CA wins and the rest read it.
+ */
+async function createAuthorityBundle(keyPath: string): Promise<string> {
+  const keys = newKeyPair();
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = keys.publicKey;
+  cert.serialNumber = serialNumber();
+  cert.validity.notBefore = daysFromNow(-1);
+  cert.validity.notAfter = daysFromNow(3650);
+  const subject = [
+    { name: "commonName", value: "msgraph-subscriptions emulator CA" },
+    { name: "organizationName", value: "pulumi-msgraph-subscriptions (local testing only)" },
+  ];
+  cert.setSubject(subject);
+  cert.setIssuer(subject);
+  cert.setExtensions([
+    { name: "basicConstraints", cA: true, critical: true },
+    { name: "keyUsage", keyCertSign: true, cRLSign: true, critical: true },
+    { name: "subjectKeyIdentifier" },
+  ]);
+  cert.sign(keys.privateKey, forge.md.sha256.create());
+  const bundle = keys.privateKeyPem + forge.pki.certificateToPem(cert);
+
+  const temporary = `${keyPath}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  await fs.writeFile(temporary, bundle, { mode: 0o600 });
+  try {
+    await fs.link(temporary, keyPath);
+    return bundle;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    return fs.readFile(keyPath, "utf8");
+  } finally {
+    await fs.rm(temporary, { force: true });
+  }
+}
+
+/** node-forge generates RSA keys in JavaScript, which takes seconds; node:crypto takes milliseconds. */
+function newKeyPair(): { publicKey: forge.pki.rsa.PublicKey; privateKey: forge.pki.rsa.PrivateKey; privateKeyPem: string } {
+  const { publicKey, privateKey } = generateKeyPairSync("rsa", {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: "spki", format: "pem" },
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+  });
+  return {
+    publicKey: forge.pki.publicKeyFromPem(publicKey) as forge.pki.rsa.PublicKey,
+    privateKey: forge.pki.privateKeyFromPem(privateKey) as forge.pki.rsa.PrivateKey,
+    privateKeyPem: privateKey,
+  };
+}
+
+/** X.509 serial numbers are positive integers; a leading 01 byte keeps the random value positive. */
+function serialNumber(): string {
+  return "01" + randomBytes(15).toString("hex");
+}
+
+function daysFromNow(days: number): Date {
+  return new Date(Date.now() + days * 24 * 60 * 60 * 1000);
+}
+
+async function readIfPresent(file: string): Promise<string | undefined> {
+  try {
+    return await fs.readFile(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+}
+
+async function writeAtomically(file: string, content: string, mode: number): Promise<void> {
+  const temporary = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  await fs.writeFile(temporary, content, { mode });
+  await fs.rename(temporary, file);
+}

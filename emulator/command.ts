@@ -1,0 +1,130 @@
+import * as path from "node:path";
+import { startEmulator } from "./emulator";
+import { startWebhookReceiver } from "./webhookReceiver";
+
+/**
+ * `msgraph-subscriptions emulator [--port N] [--state-dir DIR] [--webhook-port N]`: starts the emulator and
+ * a webhook receiver, prints one JSON line with everything a program needs to reach them, and runs until
+ * SIGINT or SIGTERM (or until `signal` aborts, for tests). Resolves with the exit code.
+ */
+
+export interface CommandIo {
+  stdout?: { write(text: string): unknown };
+  stderr?: { write(text: string): unknown };
+  signal?: AbortSignal;
+}
+
+export interface EmulatorCommandOutput {
+  graphEndpoint: string;
+  authorityHost: string;
+  caFile: string;
+  tenantId: string;
+  clientId: string;
+  /** The emulator's own throwaway credential; it opens nothing but this local emulator. */
+  clientSecret: string;
+  webhookUrl: string;
+  adminUrl: string;
+}
+
+const usage = "usage: msgraph-subscriptions emulator [--port N] [--state-dir DIR] [--webhook-port N]\n";
+
+export async function runEmulatorCommand(argv: readonly string[], io: CommandIo = {}): Promise<number> {
+  const stdout = io.stdout ?? process.stdout;
+  const stderr = io.stderr ?? process.stderr;
+  const parsed = parseArguments(argv);
+  if ("help" in parsed) {
+    stdout.write(usage);
+    return 0;
+  }
+  if ("error" in parsed) {
+    stderr.write(`${parsed.error}\n${usage}`);
+    return 2;
+  }
+
+  const emulator = await startEmulator({ port: parsed.port, stateDir: parsed.stateDir });
+  const receiver = await startWebhookReceiver({ stateDir: parsed.stateDir, port: parsed.webhookPort }).catch(async (error) => {
+    await emulator.close();
+    throw error;
+  });
+  const client = emulator.clients[0];
+  const output: EmulatorCommandOutput = {
+    graphEndpoint: emulator.url,
+    authorityHost: emulator.url,
+    caFile: emulator.caFile,
+    tenantId: client.tenantId,
+    clientId: client.clientId,
+    clientSecret: client.clientSecret,
+    webhookUrl: `${receiver.url}/notifications`,
+    adminUrl: `${emulator.url}/_emulator`,
+  };
+  stdout.write(`${JSON.stringify(output)}\n`);
+  stderr.write(instructions(output));
+
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      io.signal?.removeEventListener("abort", stop);
+      resolve();
+    };
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+    if (io.signal?.aborted) stop();
+    else io.signal?.addEventListener("abort", stop, { once: true });
+  });
+  await Promise.all([emulator.close(), receiver.close()]);
+  stderr.write("emulator stopped\n");
+  return 0;
+}
+
+type Parsed = { port: number; webhookPort: number; stateDir: string } | { help: true } | { error: string };
+
+function parseArguments(argv: readonly string[]): Parsed {
+  const values = { port: 0, webhookPort: 0, stateDir: path.resolve(".emulator") };
+  for (let index = 0; index < argv.length; index++) {
+    const [flag, inline] = argv[index].split(/=(.*)/s, 2);
+    if (flag === "--help" || flag === "-h") return { help: true };
+    const value = inline ?? argv[++index];
+    if (value === undefined) return { error: `${flag} needs a value` };
+    switch (flag) {
+      case "--port":
+      case "--webhook-port": {
+        const port = Number(value);
+        if (!Number.isInteger(port) || port < 0 || port > 65535) return { error: `${flag} must be a port number (0-65535), got '${value}'` };
+        values[flag === "--port" ? "port" : "webhookPort"] = port;
+        break;
+      }
+      case "--state-dir":
+        values.stateDir = path.resolve(value);
+        break;
+      default:
+        return { error: `unknown option '${flag}'` };
+    }
+  }
+  return values;
+}
+
+function instructions(output: EmulatorCommandOutput): string {
+  return [
+    "",
+    `Microsoft Graph emulator on ${output.graphEndpoint} (admin API: ${output.adminUrl}, webhook receiver: ${output.webhookUrl}).`,
+    "The client secret above is the emulator's own local test credential; it opens nothing else.",
+    "",
+    "Trust the emulator's CA in every Node process that calls it (Node reads this only at start-up):",
+    `  export NODE_EXTRA_CA_CERTS=${shellQuote(output.caFile)}`,
+    "",
+    "Point a stack at it:",
+    `  pulumi config set msgraph:endpoint ${output.graphEndpoint}`,
+    `  pulumi config set msgraph:authorityHost ${output.authorityHost}`,
+    `  pulumi config set msgraph:tenantId ${output.tenantId}`,
+    `  pulumi config set msgraph:clientId ${output.clientId}`,
+    `  pulumi config set --secret msgraph:clientSecret '<clientSecret from the JSON line above>'`,
+    "",
+    "Press Ctrl+C to stop.",
+    "",
+  ].join("\n");
+}
+
+function shellQuote(value: string): string {
+  return /^[\w./:-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`;
+}

@@ -1,0 +1,81 @@
+import * as path from "node:path";
+import { EmulatorAdmin } from "./admin";
+import { Authority } from "./authority";
+import { completeClient, defaultTenantId, type EmulatorClient, type EmulatorClientOptions } from "./clients";
+import { EmulatedClock } from "./clock";
+import { issueServerCertificate } from "./certificates";
+import { Faults } from "./faults";
+import { RequestLog } from "./requestLog";
+import { createRequestHandler, listenOnLoopback } from "./server";
+import { SubscriptionStore } from "./subscriptions";
+
+/**
+ * A local Microsoft Graph for tests and demos: the subscriptions API (v1.0 and beta) with Graph's rules,
+ * an Entra ID-like sign-in authority, and an admin API, on one HTTPS origin whose certificate is signed by
+ * a CA kept in the state directory.
+ */
+
+export interface EmulatorOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  /** Where the CA lives; default `.emulator/` under the current directory. */
+  stateDir?: string;
+  /** Default tenant for clients that name none. */
+  tenantId?: string;
+  /** App registrations; default one application client granted every application permission in the rule table. */
+  clients?: EmulatorClientOptions[];
+  /** How long a notification endpoint has to answer the validation handshake; Graph allows 10 s. */
+  validationTimeoutMs?: number;
+}
+
+export interface RunningEmulator {
+  /** https://localhost:PORT: the Graph base URL (append /v1.0 or /beta) and the authority host. */
+  url: string;
+  caFile: string;
+  caPem: string;
+  tenantId: string;
+  clients: readonly EmulatorClient[];
+  admin: EmulatorAdmin;
+  close(): Promise<void>;
+}
+
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const stateDir = path.resolve(options.stateDir ?? ".emulator");
+  const tenantId = options.tenantId ?? defaultTenantId;
+  const clients = (options.clients ?? [{}]).map((client, index) => completeClient(client, tenantId, index));
+  const tls = await issueServerCertificate(stateDir);
+  const closing = new AbortController();
+  let url = "";
+
+  const clock = new EmulatedClock();
+  const faults = new Faults();
+  const log = new RequestLog();
+  const store = new SubscriptionStore({
+    clock,
+    ca: tls.caPem,
+    validationTimeoutMs: options.validationTimeoutMs ?? 10_000,
+    signal: closing.signal,
+  });
+  const authority = new Authority(() => url, () => clients);
+  const admin = new EmulatorAdmin(store, clock, faults, log);
+  const handler = createRequestHandler({ baseUrl: () => url, authority, store, admin, clock, faults, log, signal: closing.signal });
+  const server = await listenOnLoopback({ key: tls.key, cert: tls.cert }, handler, options.port ?? 0);
+  url = `https://localhost:${server.port}`;
+
+  let closed: Promise<void> | undefined;
+  return {
+    url,
+    caFile: tls.caFile,
+    caPem: tls.caPem,
+    tenantId,
+    clients,
+    admin,
+    close: () => {
+      closed ??= (async () => {
+        closing.abort();
+        await server.close();
+      })();
+      return closed;
+    },
+  };
+}

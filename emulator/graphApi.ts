@@ -1,0 +1,75 @@
+import type { ApiVersion } from "../provider/subscription/schema";
+import type { Authority } from "./authority";
+import { badRequest, GraphError } from "./graphErrors";
+import { json, type EmulatorRequest, type EmulatorResponse } from "./http";
+import { toGraphJson, type SubscriptionStore } from "./subscriptions";
+
+/** Graph's subscriptions API under /v1.0 and /beta; undefined for any other path. */
+export async function handleGraphRequest(
+  request: EmulatorRequest,
+  context: { authority: Authority; store: SubscriptionStore; baseUrl: string },
+): Promise<EmulatorResponse | undefined> {
+  const version = /^\/(v1\.0|beta)(\/.*)?$/i.exec(request.path);
+  if (!version) return undefined;
+  const apiVersion = version[1].toLowerCase() as ApiVersion;
+  const rest = version[2] ?? "/";
+  // Graph authenticates before it looks at the path.
+  const caller = context.authority.verifyAccessToken(request.headers.authorization);
+  const route = /^\/subscriptions(?:\/([^/]+))?(\/reauthorize)?\/?$/i.exec(rest);
+  if (!route) {
+    const segment = rest.split("/")[1] ?? "";
+    throw badRequest(`Resource not found for the segment '${segment}'.`, "BadRequest");
+  }
+  const [, id, reauthorize] = route;
+  const { store } = context;
+  const entity = (subscription: Parameters<typeof toGraphJson>[0], includeClientState: boolean) => ({
+    "@odata.context": `${context.baseUrl}/${apiVersion}/$metadata#subscriptions/$entity`,
+    ...toGraphJson(subscription, { includeClientState }),
+  });
+  const method = request.method;
+
+  if (!id) {
+    if (method === "GET") {
+      return json(200, {
+        "@odata.context": `${context.baseUrl}/${apiVersion}/$metadata#subscriptions`,
+        value: store.list(caller).map((subscription) => toGraphJson(subscription, { includeClientState: false })),
+      });
+    }
+    if (method === "POST") {
+      const created = await store.create(caller, apiVersion, parseJson(request.rawBody));
+      return json(201, entity(created, true), { Location: `${context.baseUrl}/${apiVersion}/subscriptions/${created.id}` });
+    }
+    throw methodNotAllowed();
+  }
+  if (reauthorize) {
+    if (method !== "POST") throw methodNotAllowed();
+    store.reauthorize(caller, id);
+    return { status: 204 };
+  }
+  switch (method) {
+    case "GET":
+      return json(200, entity(store.get(caller, id), true));
+    case "PATCH":
+      return json(200, entity(await store.update(caller, id, parseJson(request.rawBody)), true));
+    case "DELETE":
+      store.delete(caller, id);
+      return { status: 204 };
+    default:
+      throw methodNotAllowed();
+  }
+}
+
+function parseJson(rawBody: string): unknown {
+  try {
+    return JSON.parse(rawBody);
+  } catch {
+    throw badRequest(
+      "Unable to read JSON request payload. Please ensure Content-Type header is set and payload is of valid JSON format.",
+      "BadRequest",
+    );
+  }
+}
+
+function methodNotAllowed(): GraphError {
+  return new GraphError(405, "Request_BadRequest", "Specified HTTP method is not allowed for the request uri.");
+}

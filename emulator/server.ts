@@ -1,0 +1,181 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import * as https from "node:https";
+import type { AddressInfo } from "node:net";
+import type { EmulatorAdmin } from "./admin";
+import type { Authority } from "./authority";
+import type { EmulatedClock } from "./clock";
+import type { Faults } from "./faults";
+import { handleGraphRequest } from "./graphApi";
+import { GraphError, graphErrorBody } from "./graphErrors";
+import { BodyTooLargeError, delay, header, readBody, type EmulatorRequest, type EmulatorResponse } from "./http";
+import { redactBody, type RequestLog } from "./requestLog";
+import type { SubscriptionStore } from "./subscriptions";
+
+/**
+ * The HTTP layer: one HTTPS origin for Graph, the sign-in authority and the admin API. It stamps every
+ * response with Graph's headers (request-id, client-request-id, and a Date from the emulated clock, from
+ * which the provider learns Graph's time), applies injected latency and faults, and logs each request.
+ */
+
+export interface ServerParts {
+  baseUrl: () => string;
+  authority: Authority;
+  store: SubscriptionStore;
+  admin: EmulatorAdmin;
+  clock: EmulatedClock;
+  faults: Faults;
+  log: RequestLog;
+  /** Aborted on close, so pending latency waits end at once. */
+  signal: AbortSignal;
+}
+
+const graphPath = /^\/(v1\.0|beta)(\/|$)/i;
+
+export function createRequestHandler(parts: ServerParts): (request: IncomingMessage, response: ServerResponse) => void {
+  return (incoming, outgoing) => {
+    void handle(parts, incoming, outgoing).catch(() => {
+      if (!outgoing.headersSent) outgoing.writeHead(500);
+      outgoing.end();
+    });
+  };
+}
+
+async function handle(parts: ServerParts, incoming: IncomingMessage, outgoing: ServerResponse): Promise<void> {
+  const started = Date.now();
+  const arrived = parts.clock.now();
+  const target = incoming.url ?? "/";
+  const url = new URL(target, "https://localhost");
+  const identity = { requestId: randomUUID(), clientRequestId: firstHeader(incoming, "client-request-id"), date: arrived };
+  let request: EmulatorRequest | undefined;
+  let response: EmulatorResponse;
+  let injectedFault = false;
+  try {
+    request = {
+      method: (incoming.method ?? "GET").toUpperCase(),
+      path: decodeURIComponent(url.pathname),
+      target,
+      query: url.searchParams,
+      headers: incoming.headers,
+      rawBody: await readBody(incoming),
+    };
+    const adminResponse = await parts.admin.handle(request);
+    if (adminResponse) return send(outgoing, adminResponse, parts, identity);
+
+    await delay(parts.faults.latencyMs, parts.signal);
+    const fault = graphPath.test(request.path) ? parts.faults.take(request.method, request.path) : undefined;
+    if (fault) {
+      injectedFault = true;
+      throw fault;
+    }
+    response = parts.authority.handle(request)
+      ?? (await handleGraphRequest(request, { authority: parts.authority, store: parts.store, baseUrl: parts.baseUrl() }))
+      ?? notFoundRoute(request.path);
+  } catch (error) {
+    response = errorResponse(error, identity);
+  }
+  send(outgoing, response, parts, identity);
+  parts.log.add({
+    time: arrived.toISOString(),
+    method: request?.method ?? incoming.method ?? "",
+    path: target,
+    requestId: identity.requestId,
+    requestBody: request ? redactBody(request.rawBody, header(request, "content-type")) : null,
+    status: response.status,
+    injectedFault,
+    durationMs: Date.now() - started,
+  });
+}
+
+function errorResponse(error: unknown, identity: { requestId: string; clientRequestId?: string; date: Date }): EmulatorResponse {
+  const graphError = error instanceof GraphError
+    ? error
+    : error instanceof BodyTooLargeError
+      ? new GraphError(413, "RequestEntityTooLarge", "The request body is too large.")
+      : new GraphError(500, "InternalServerError", `Emulator error: ${error instanceof Error ? error.message : String(error)}`);
+  return {
+    status: graphError.status,
+    headers: { "Content-Type": "application/json; charset=utf-8", ...graphError.headers },
+    body: graphErrorBody(graphError, identity),
+  };
+}
+
+function notFoundRoute(path: string): never {
+  throw new GraphError(404, "NotFound", `The emulator serves /v1.0, /beta, /{tenant}/oauth2/v2.0/token and /_emulator; nothing at '${path}'.`);
+}
+
+function send(
+  outgoing: ServerResponse,
+  response: EmulatorResponse,
+  parts: ServerParts,
+  identity: { requestId: string; clientRequestId?: string },
+): void {
+  const body = response.body === undefined ? "" : typeof response.body === "string" ? response.body : JSON.stringify(response.body);
+  outgoing.writeHead(response.status, {
+    ...response.headers,
+    Date: parts.clock.now().toUTCString(),
+    "request-id": identity.requestId,
+    "client-request-id": identity.clientRequestId ?? identity.requestId,
+    "Content-Length": String(Buffer.byteLength(body)),
+  });
+  outgoing.end(body);
+}
+
+function firstHeader(incoming: IncomingMessage, name: string): string | undefined {
+  const value = incoming.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+export interface LoopbackServer {
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * Listens on 127.0.0.1 and, where the machine has IPv6, on ::1 with the same port, because "localhost"
+ * may resolve to either. Never on any other address.
+ */
+export async function listenOnLoopback(
+  options: https.ServerOptions,
+  handler: (request: IncomingMessage, response: ServerResponse) => void,
+  port: number,
+): Promise<LoopbackServer> {
+  for (let attempt = 0; ; attempt++) {
+    const ipv4 = https.createServer(options, handler);
+    const chosen = await listen(ipv4, port, "127.0.0.1");
+    const ipv6 = https.createServer(options, handler);
+    try {
+      await listen(ipv6, chosen, "::1");
+      return { port: chosen, close: () => closeAll([ipv4, ipv6]) };
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "EADDRNOTAVAIL" || code === "EAFNOSUPPORT") return { port: chosen, close: () => closeAll([ipv4]) };
+      await closeAll([ipv4]);
+      // Another process holds ::1 on the port chosen for 127.0.0.1; a new random port will do.
+      if (code !== "EADDRINUSE" || port !== 0 || attempt >= 5) throw error;
+    }
+  }
+}
+
+function listen(server: https.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+async function closeAll(servers: https.Server[]): Promise<void> {
+  await Promise.all(
+    servers.map(
+      (server) =>
+        new Promise<void>((resolve) => {
+          if (!server.listening) return resolve();
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    ),
+  );
+}

@@ -1,0 +1,424 @@
+import { randomUUID } from "node:crypto";
+import { matchRules, resourceIdentity } from "../provider/rules/resourcePath";
+import { permissionsFor, type ResourceRule } from "../provider/rules/ruleTable";
+import { canonicalChangeType, changeTypes, type ApiVersion, type ChangeType } from "../provider/subscription/schema";
+import type { Caller } from "./authority";
+import { graphDateTime, type EmulatedClock } from "./clock";
+import { badRequest, GraphError, notFound } from "./graphErrors";
+import { needsHandshake, validateEndpoint } from "./handshake";
+
+/**
+ * The subscription store and the rules Graph applies to it: create, get, list, update (PATCH),
+ * delete and reauthorize, as documented on the subscription API pages
+ * (https://learn.microsoft.com/en-us/graph/api/resources/subscription). Sections cited as "§n" refer to
+ * the project's research notes on Graph's rules.
+ */
+
+export interface StoredSubscription {
+  id: string;
+  resource: string;
+  changeType: string;
+  notificationUrl: string;
+  lifecycleNotificationUrl: string | null;
+  clientState: string | null;
+  expirationDateTime: Date;
+  includeResourceData: boolean;
+  encryptionCertificate: string | null;
+  encryptionCertificateId: string | null;
+  latestSupportedTlsVersion: string;
+  notificationQueryOptions: string | null;
+  notificationUrlAppId: string | null;
+  notificationContentType: string;
+  applicationId: string;
+  creatorId: string;
+  tenantId: string;
+  /** The API version it was created through; the matched rule row belongs to it. */
+  apiVersion: ApiVersion;
+  ruleId: string;
+  createdDateTime: Date;
+  lastReauthorizedDateTime: Date | null;
+}
+
+/** Out-of-band changes an admin may make, bypassing every rule. */
+export type SubscriptionChanges = Partial<
+  Pick<StoredSubscription, "notificationUrl" | "lifecycleNotificationUrl" | "clientState" | "resource" | "changeType">
+> & { expirationDateTime?: Date | string };
+
+export interface SubscriptionStoreOptions {
+  clock: EmulatedClock;
+  /** The emulator CA, for handshakes with local receivers. */
+  ca: string;
+  validationTimeoutMs: number;
+  /** Aborted when the emulator closes, ending any handshake in flight. */
+  signal: AbortSignal;
+}
+
+const minimumLifetimeMinutes = 45;
+const payloadMessage =
+  "Could not process subscription creation payload. Are all property names spelled and camelCased properly? Also are the dateTimeOffest properties in a valid internet date-time format?";
+
+const stringProperties = [
+  "resource", "changeType", "clientState", "notificationUrl", "lifecycleNotificationUrl", "expirationDateTime",
+  "encryptionCertificate", "encryptionCertificateId", "latestSupportedTlsVersion", "notificationQueryOptions",
+  "notificationUrlAppId", "notificationContentType", "id", "applicationId", "creatorId", "@odata.type",
+] as const;
+const booleanProperties = ["includeResourceData"] as const;
+const requiredProperties = ["changeType", "notificationUrl", "resource", "expirationDateTime"] as const;
+const updatableProperties = ["expirationDateTime", "notificationUrl"] as const;
+const tlsVersions = ["v1_0", "v1_1", "v1_2", "v1_3"];
+/** §11: clientState may be 128 characters in v1.0 and 255 in beta. */
+const clientStateLimit: Record<ApiVersion, number> = { "v1.0": 128, beta: 255 };
+
+type Body = Record<string, unknown>;
+
+export class SubscriptionStore {
+  private readonly subscriptions = new Map<string, StoredSubscription>();
+
+  constructor(private readonly options: SubscriptionStoreOptions) {}
+
+  async create(caller: Caller, apiVersion: ApiVersion, raw: unknown): Promise<StoredSubscription> {
+    const body = readBody(raw, "creation");
+    for (const name of requiredProperties) {
+      if (body[name] === undefined || body[name] === null || body[name] === "") {
+        throw badRequest(`'${name}' is a required property for subscription creation.`, "InvalidRequest");
+      }
+    }
+    const resource = body.resource as string;
+    const changeType = readChangeType(body.changeType as string);
+    const notificationUrl = readNotificationUrl(body.notificationUrl as string, "notificationUrl");
+    const lifecycleNotificationUrl = optionalString(body.lifecycleNotificationUrl);
+    if (lifecycleNotificationUrl !== null) readNotificationUrl(lifecycleNotificationUrl, "lifecycleNotificationUrl");
+    const clientState = optionalString(body.clientState);
+    if (clientState !== null && clientState.length > clientStateLimit[apiVersion]) {
+      throw badRequest(`clientState must be at most ${clientStateLimit[apiVersion]} characters.`, "InvalidRequest");
+    }
+    const tls = optionalString(body.latestSupportedTlsVersion) ?? "v1_2";
+    if (!tlsVersions.includes(tls)) {
+      throw badRequest(`Invalid latestSupportedTlsVersion '${tls}'; use one of ${tlsVersions.join(", ")}.`, "InvalidRequest");
+    }
+
+    const rule = this.authorize(caller, resource, apiVersion);
+    if (rule.changeTypes && changeType.some((part) => !rule.changeTypes!.includes(part))) {
+      throw badRequest(
+        `The changeType '${changeType.join(",")}' is not supported for this resource; supported: ${rule.changeTypes.join(",")}.`,
+        "InvalidRequest",
+      );
+    }
+    const includeResourceData = body.includeResourceData === true;
+    const encryptionCertificate = optionalString(body.encryptionCertificate);
+    const encryptionCertificateId = optionalString(body.encryptionCertificateId);
+    if (includeResourceData) {
+      if (rule.resourceData === "unsupported") {
+        throw badRequest("includeResourceData is not supported for this resource.", "InvalidRequest");
+      }
+      if (encryptionCertificate === null || encryptionCertificateId === null) {
+        throw badRequest(
+          "A valid encryptionCertificate and encryptionCertificateId are required when includeResourceData is true.",
+          "InvalidRequest",
+        );
+      }
+    }
+    const expirationDateTime = this.allowedExpiration(readDate(body.expirationDateTime), rule, includeResourceData, lifecycleNotificationUrl);
+
+    const creatorId = caller.objectId;
+    this.refuseDuplicate(caller, resource, changeType);
+    await this.handshake(notificationUrl);
+    if (lifecycleNotificationUrl !== null) await this.handshake(lifecycleNotificationUrl);
+    // Handshakes take time; a twin request may have been created meanwhile.
+    this.refuseDuplicate(caller, resource, changeType);
+
+    const now = this.options.clock.now();
+    const subscription: StoredSubscription = {
+      id: randomUUID(),
+      resource,
+      changeType: body.changeType as string,
+      notificationUrl,
+      lifecycleNotificationUrl,
+      clientState,
+      expirationDateTime,
+      includeResourceData,
+      encryptionCertificate,
+      encryptionCertificateId,
+      latestSupportedTlsVersion: tls,
+      notificationQueryOptions: optionalString(body.notificationQueryOptions),
+      notificationUrlAppId: optionalString(body.notificationUrlAppId),
+      notificationContentType: optionalString(body.notificationContentType) ?? "application/json",
+      applicationId: caller.applicationId,
+      creatorId,
+      tenantId: caller.tenantId,
+      apiVersion,
+      ruleId: rule.id,
+      createdDateTime: now,
+      lastReauthorizedDateTime: null,
+    };
+    this.subscriptions.set(subscription.id, subscription);
+    return subscription;
+  }
+
+  list(caller: Caller): StoredSubscription[] {
+    return this.live().filter((subscription) => visibleTo(caller, subscription));
+  }
+
+  get(caller: Caller, id: string): StoredSubscription {
+    const subscription = this.find(caller, id);
+    this.authorize(caller, subscription.resource, subscription.apiVersion);
+    return subscription;
+  }
+
+  /** §10: the body may hold expirationDateTime and/or notificationUrl, nothing else. */
+  async update(caller: Caller, id: string, raw: unknown): Promise<StoredSubscription> {
+    const body = readBody(raw, "update");
+    const other = Object.keys(body).filter(
+      (name) => name !== "@odata.type" && !(updatableProperties as readonly string[]).includes(name),
+    );
+    if (other.length > 0) {
+      throw badRequest(
+        `Only expirationDateTime and notificationUrl can be updated; the request also sets ${other.join(", ")}.`,
+        "InvalidRequest",
+      );
+    }
+    if (body.expirationDateTime === undefined && body.notificationUrl === undefined) {
+      throw badRequest("The request body must contain either the expirationDateTime or notificationUrl property.", "InvalidRequest");
+    }
+    const subscription = this.find(caller, id);
+    const rule = this.authorize(caller, subscription.resource, subscription.apiVersion);
+    const expirationDateTime = body.expirationDateTime === undefined
+      ? undefined
+      : this.allowedExpiration(readDate(body.expirationDateTime), rule, subscription.includeResourceData, subscription.lifecycleNotificationUrl);
+    const notificationUrl = body.notificationUrl === undefined
+      ? undefined
+      : readNotificationUrl(String(body.notificationUrl), "notificationUrl");
+    if (notificationUrl !== undefined) await this.handshake(notificationUrl);
+
+    const current = this.find(caller, id);
+    if (expirationDateTime) current.expirationDateTime = expirationDateTime;
+    if (notificationUrl !== undefined) current.notificationUrl = notificationUrl;
+    // "Renewing your subscription also reauthorizes your endpoint." (§3c)
+    current.lastReauthorizedDateTime = this.options.clock.now();
+    return current;
+  }
+
+  delete(caller: Caller, id: string): void {
+    const subscription = this.find(caller, id);
+    this.authorize(caller, subscription.resource, subscription.apiVersion);
+    this.subscriptions.delete(id);
+  }
+
+  reauthorize(caller: Caller, id: string): void {
+    const subscription = this.find(caller, id);
+    this.authorize(caller, subscription.resource, subscription.apiVersion);
+    subscription.lastReauthorizedDateTime = this.options.clock.now();
+  }
+
+  // Admin operations: no caller, no rules.
+
+  all(): StoredSubscription[] {
+    return this.live();
+  }
+
+  adminGet(id: string): StoredSubscription | undefined {
+    return this.live().find((subscription) => subscription.id === id);
+  }
+
+  adminUpdate(id: string, changes: SubscriptionChanges): StoredSubscription | undefined {
+    const subscription = this.adminGet(id);
+    if (!subscription) return undefined;
+    const { expirationDateTime, ...rest } = changes;
+    Object.assign(subscription, rest);
+    if (expirationDateTime !== undefined) {
+      const when = new Date(expirationDateTime);
+      if (Number.isNaN(when.getTime())) throw new Error(`expirationDateTime '${String(expirationDateTime)}' is not a date`);
+      subscription.expirationDateTime = when;
+    }
+    return subscription;
+  }
+
+  adminDelete(id: string): boolean {
+    return this.adminGet(id) !== undefined && this.subscriptions.delete(id);
+  }
+
+  /** Sets the expiry to now, so the subscription vanishes as Graph's expired ones do. */
+  expire(id: string): boolean {
+    const subscription = this.adminGet(id);
+    if (!subscription) return false;
+    subscription.expirationDateTime = this.options.clock.now();
+    this.subscriptions.delete(id);
+    return true;
+  }
+
+  clear(): void {
+    this.subscriptions.clear();
+  }
+
+  /** Expired subscriptions are gone: absent from lists and 404 for every operation. */
+  private live(): StoredSubscription[] {
+    const now = this.options.clock.now().getTime();
+    for (const [id, subscription] of this.subscriptions) {
+      if (subscription.expirationDateTime.getTime() <= now) this.subscriptions.delete(id);
+    }
+    return [...this.subscriptions.values()];
+  }
+
+  private find(caller: Caller, id: string): StoredSubscription {
+    const subscription = this.live().find((candidate) => candidate.id.toLowerCase() === id.toLowerCase());
+    if (!subscription || !visibleTo(caller, subscription)) throw notFound();
+    return subscription;
+  }
+
+  /**
+   * The row for the resource and the caller's right to it. "The limitations apply to creating as well as
+   * managing (getting, updating, and deleting) subscriptions" (§10), so every operation checks again.
+   */
+  private authorize(caller: Caller, resource: string, apiVersion: ApiVersion): ResourceRule {
+    // Several rows can share a path with different permission types (driveItem on personal OneDrive
+    // versus work or school); the caller's permission type picks one.
+    const matches = matchRules(resource, apiVersion);
+    const match = matches.find((candidate) => permissionsFor(candidate.rule, caller.permissionType) !== null) ?? matches[0];
+    if (!match) {
+      const segment = resource.replace(/^\/+/, "").split(/[/?(]/)[0];
+      throw badRequest(
+        `Resource not found for the segment '${segment}'. '${resource}' is not a resource that supports change notifications in ${apiVersion}.`,
+        "InvalidRequest",
+      );
+    }
+    if (match.missingQuery.length > 0) {
+      throw badRequest(`The resource must include the query parameter ${match.missingQuery.join(", ")}.`, "InvalidRequest");
+    }
+    if (match.parsed.usesMe && caller.permissionType === "application") {
+      throw badRequest("/me request is only valid with delegated authentication flow.", "BadRequest");
+    }
+    const accepted = permissionsFor(match.rule, caller.permissionType);
+    if (accepted === null || accepted.length === 0) {
+      throw new GraphError(403, "Forbidden", `Subscriptions to this resource are not supported with ${caller.permissionType} permissions.`);
+    }
+    if (!accepted.some((permission) => caller.permissions.some((granted) => granted.toLowerCase() === permission.toLowerCase()))) {
+      throw new GraphError(403, "Forbidden", `Insufficient privileges to complete the operation. The token needs one of these ${caller.permissionType} permissions: ${accepted.join(", ")}.`);
+    }
+    return match.rule;
+  }
+
+  /** §2a: under 45 minutes is raised to 45; over the row's maximum is refused, as Graph enforces it. */
+  private allowedExpiration(requested: Date, rule: ResourceRule, includeResourceData: boolean, lifecycleNotificationUrl: string | null): Date {
+    const now = this.options.clock.now().getTime();
+    const maximum = includeResourceData && rule.maxLifetimeWithResourceDataMinutes !== undefined
+      ? rule.maxLifetimeWithResourceDataMinutes
+      : rule.maxLifetimeMinutes;
+    if (requested.getTime() > now + maximum * 60_000) {
+      throw badRequest(`Subscription expiration can only be ${maximum} minutes in the future.`, "ExtensionError");
+    }
+    const expiration = new Date(Math.max(requested.getTime(), now + minimumLifetimeMinutes * 60_000));
+    // §3a, in the wording of the Teams chat/channel articles.
+    if (rule.lifecycleUrlRequiredAboveOneHour && lifecycleNotificationUrl === null && expiration.getTime() > now + 60 * 60_000) {
+      throw badRequest(
+        "lifecycleNotificationUrl is a required property for subscription creation on this resource when the expirationDateTime value is set to greater than 1 hour",
+        "InvalidRequest",
+      );
+    }
+    return expiration;
+  }
+
+  /** §7a: same changeType and resource (ignoring model=) for the same application and creator. */
+  private refuseDuplicate(caller: Caller, resource: string, changeType: readonly ChangeType[]): void {
+    const identity = resourceIdentity(resource);
+    const change = canonicalChangeType(changeType);
+    const existing = this.live().find(
+      (subscription) =>
+        subscription.tenantId === caller.tenantId
+        && subscription.applicationId === caller.applicationId
+        && subscription.creatorId === caller.objectId
+        && resourceIdentity(subscription.resource) === identity
+        && canonicalChangeType(readChangeType(subscription.changeType)) === change,
+    );
+    if (existing) {
+      throw new GraphError(409, "Conflict", `Subscription Id ${existing.id} already exists for the requested combination`);
+    }
+  }
+
+  private async handshake(url: string): Promise<void> {
+    if (!needsHandshake(url)) return;
+    await validateEndpoint(url, { ca: this.options.ca, timeoutMs: this.options.validationTimeoutMs, signal: this.options.signal });
+  }
+}
+
+/** Graph's JSON for a subscription. List omits clientState (§C13: Get returns it). */
+export function toGraphJson(
+  subscription: StoredSubscription,
+  options: { includeClientState: boolean },
+): Record<string, unknown> {
+  return {
+    id: subscription.id,
+    resource: subscription.resource,
+    applicationId: subscription.applicationId,
+    changeType: subscription.changeType,
+    clientState: options.includeClientState ? subscription.clientState : null,
+    notificationUrl: subscription.notificationUrl,
+    notificationQueryOptions: subscription.notificationQueryOptions,
+    lifecycleNotificationUrl: subscription.lifecycleNotificationUrl,
+    expirationDateTime: graphDateTime(subscription.expirationDateTime),
+    creatorId: subscription.creatorId,
+    includeResourceData: subscription.includeResourceData,
+    latestSupportedTlsVersion: subscription.latestSupportedTlsVersion,
+    encryptionCertificate: subscription.encryptionCertificate,
+    encryptionCertificateId: subscription.encryptionCertificateId,
+    notificationUrlAppId: subscription.notificationUrlAppId,
+    notificationContentType: subscription.notificationContentType,
+  };
+}
+
+/** Application callers see every subscription their app made in the tenant; users see their own. */
+function visibleTo(caller: Caller, subscription: StoredSubscription): boolean {
+  return subscription.tenantId === caller.tenantId
+    && subscription.applicationId === caller.applicationId
+    && (caller.permissionType === "application" || subscription.creatorId === caller.objectId);
+}
+
+function readBody(raw: unknown, operation: "creation" | "update"): Body {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
+    throw badRequest(payloadMessage.replace("creation", operation), "InvalidRequest");
+  }
+  const body = raw as Body;
+  for (const [name, value] of Object.entries(body)) {
+    const isString = (stringProperties as readonly string[]).includes(name);
+    const isBoolean = (booleanProperties as readonly string[]).includes(name);
+    if (!isString && !isBoolean) {
+      throw badRequest(
+        `The property '${name}' does not exist on type 'microsoft.graph.subscription'. Make sure to only use property names that are defined by the type.`,
+        "BadRequest",
+      );
+    }
+    if (value !== null && typeof value !== (isString ? "string" : "boolean")) {
+      throw badRequest(payloadMessage.replace("creation", operation), "InvalidRequest");
+    }
+  }
+  return body;
+}
+
+function readChangeType(value: string): ChangeType[] {
+  const parts = value.split(",").map((part) => part.trim().toLowerCase());
+  if (parts.some((part) => !(changeTypes as readonly string[]).includes(part))) {
+    throw badRequest(`'${value}' is not a valid changeType; use a comma-separated list of created, updated, deleted.`, "InvalidRequest");
+  }
+  return parts as ChangeType[];
+}
+
+function readNotificationUrl(value: string, property: string): string {
+  if (!needsHandshake(value)) return value;
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw badRequest(`Invalid ${property} '${value}'.`, "InvalidRequest");
+  }
+  if (url.protocol !== "https:") throw badRequest(`The ${property} must use HTTPS.`, "ValidationError");
+  return value;
+}
+
+function readDate(value: unknown): Date {
+  const when = typeof value === "string" && /^\d{4}-\d{2}-\d{2}T/.test(value) ? new Date(value) : new Date(Number.NaN);
+  if (Number.isNaN(when.getTime())) throw badRequest(payloadMessage, "InvalidRequest");
+  return when;
+}
+
+function optionalString(value: unknown): string | null {
+  return typeof value === "string" && value.length > 0 ? value : null;
+}

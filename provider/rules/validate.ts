@@ -1,0 +1,489 @@
+import type { z } from "zod";
+import {
+  apiVersions,
+  subscriptionInputs,
+  type ApiVersion,
+  type ChangeType,
+  type Cloud,
+  type PaymentModel,
+  type PermissionType,
+  type SubscriptionInputs,
+} from "../subscription/schema";
+import { matchRules, parseResource, templatesOf, type RuleMatch } from "./resourcePath";
+import { permissionColumnOf, permissionsFor, type ResourceRule } from "./ruleTable";
+
+/** What the Pulumi engine passes for a value that is not known yet (preview). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+export interface ValidationContext {
+  apiVersion: ApiVersion;
+  cloud: Cloud;
+  permissionType?: PermissionType;
+  now?: Date;
+}
+
+export interface ValidationResult {
+  valid: boolean;
+  /** `property` is always a top-level input name. */
+  failures: { property: string; reason: string }[];
+  warnings: string[];
+  /** Matched row id. */
+  rule: string | null;
+  /** Parsed (canonical) inputs when the schema passed; unknown values are passed through unchanged. */
+  inputs?: SubscriptionInputs;
+  /** For the matched row and options (with resource data: the rich maximum when the row has one). */
+  maxLifetimeMinutes?: number;
+}
+
+type Failure = ValidationResult["failures"][number];
+
+/** Graph raises any shorter expiry to 45 minutes (subscription resource page, expirationDateTime). */
+export const minimumLifetimeMinutes = 45;
+/** subscription resource page, lifecycleNotificationUrl: "more than 1 hour from now". */
+const lifecycleThresholdMinutes = 60;
+/** clientState: 128 in v1.0, 255 in beta (graph-rules §1, C3). */
+const clientStateMaxLength = { "v1.0": 128, beta: 255 } as const satisfies Record<ApiVersion, number>;
+/** rich-notifications page: encryptionCertificateId "can be up to 128 characters". */
+const certificateIdMaxLength = 128;
+const minute = 60_000;
+
+/**
+ * The lifetime Graph will apply: lifetimeMinutes, else expirationDateTime measured from `now`, else the
+ * maximum (the provider's default), never under Graph's 45-minute floor.
+ */
+export function effectiveLifetimeMinutes(
+  inputs: Pick<SubscriptionInputs, "lifetimeMinutes" | "expirationDateTime">,
+  maxLifetimeMinutes: number,
+  now: Date,
+): number {
+  const requested =
+    inputs.lifetimeMinutes ??
+    (inputs.expirationDateTime ? (Date.parse(inputs.expirationDateTime) - now.getTime()) / minute : maxLifetimeMinutes);
+  return Math.max(minimumLifetimeMinutes, requested);
+}
+
+/**
+ * The zod schema, then the rule table. Never throws. Every rule that depends on an input whose value is
+ * unknown (preview) is skipped.
+ */
+export function validateSubscription(raw: Record<string, unknown>, ctx: ValidationContext): ValidationResult {
+  const { __provider: _provider, ...given } = raw;
+  const unknownKeys = Object.keys(given).filter((key) => key in subscriptionInputs.shape && isUnknown(given[key]));
+  const known = Object.fromEntries(Object.entries(given).filter(([key]) => !unknownKeys.includes(key)));
+  const schema = subscriptionInputs.partial(Object.fromEntries(unknownKeys.map((key) => [key, true])) as Record<keyof SubscriptionInputs, true>);
+  const parsed = schema.safeParse(known);
+  if (!parsed.success) {
+    return { valid: false, failures: parsed.error.issues.flatMap(toFailures), warnings: [], rule: null };
+  }
+  const inputs = parsed.data as Partial<SubscriptionInputs>;
+  const unknown = new Set(unknownKeys);
+  const check = new Checks(inputs, unknown, ctx);
+  check.run();
+  const passthrough = Object.fromEntries(unknownKeys.map((key) => [key, given[key]]));
+  return {
+    valid: check.failures.length === 0,
+    failures: check.failures,
+    warnings: check.warnings,
+    rule: check.rule?.id ?? null,
+    inputs: { ...inputs, ...passthrough } as SubscriptionInputs,
+    ...(check.maxLifetimeMinutes === undefined ? {} : { maxLifetimeMinutes: check.maxLifetimeMinutes }),
+  };
+}
+
+function isUnknown(value: unknown): boolean {
+  return value === UNKNOWN || (Array.isArray(value) && value.some(isUnknown));
+}
+
+function toFailures(issue: z.core.$ZodIssue): Failure[] {
+  if (issue.code === "unrecognized_keys") {
+    return issue.keys.map((key) => {
+      const suggestion = closest(key, Object.keys(subscriptionInputs.shape), 1)[0];
+      return {
+        property: key,
+        reason: `'${key}' is not a Subscription input${suggestion ? `; did you mean '${suggestion}'?` : `; known inputs: ${Object.keys(subscriptionInputs.shape).join(", ")}`}`,
+      };
+    });
+  }
+  const [top, ...nested] = issue.path;
+  const where = nested.length > 0 ? `${nested.map(String).join(".")}: ` : "";
+  return [{ property: String(top ?? ""), reason: `${where}${issue.message}` }];
+}
+
+/**
+ * One check per method, each guarded by the inputs it reads. Row-specific behaviour comes from the
+ * row's data, never from its resource type.
+ */
+class Checks {
+  readonly failures: Failure[] = [];
+  readonly warnings: string[] = [];
+  rule: ResourceRule | undefined;
+  match: RuleMatch | undefined;
+  maxLifetimeMinutes: number | undefined;
+  private readonly apiVersion: ApiVersion | undefined;
+  private readonly now: Date;
+
+  constructor(
+    private readonly inputs: Partial<SubscriptionInputs>,
+    private readonly unknown: ReadonlySet<string>,
+    private readonly ctx: ValidationContext,
+  ) {
+    this.apiVersion = unknown.has("apiVersion") ? undefined : (inputs.apiVersion ?? ctx.apiVersion);
+    this.now = ctx.now ?? new Date();
+  }
+
+  run(): void {
+    this.resource();
+    this.permissionType();
+    this.changeType();
+    this.lifetime();
+    this.lifecycleNotificationUrl();
+    this.resourceData();
+    this.paymentModel();
+    this.notificationUrl();
+    this.clientState();
+  }
+
+  private fail(property: keyof SubscriptionInputs, reason: string): void {
+    this.failures.push({ property, reason });
+  }
+
+  private known<K extends keyof SubscriptionInputs>(key: K): SubscriptionInputs[K] | undefined {
+    return this.unknown.has(key) ? undefined : this.inputs[key];
+  }
+
+  private resource(): void {
+    const resource = this.known("resource");
+    if (resource === undefined || this.apiVersion === undefined) return;
+    const parsed = parseResource(resource);
+    if (!parsed.ok) return this.fail("resource", parsed.reason);
+
+    const candidates = matchRules(resource, this.apiVersion);
+    const type = this.ctx.permissionType;
+    this.match = (type && candidates.find((candidate) => permissionsFor(candidate.rule, type) !== null)) || candidates[0];
+    this.rule = this.match?.rule;
+    if (!this.match || !this.rule) return this.fail("resource", this.unknownResource(resource, this.apiVersion));
+
+    const rule = this.rule;
+    if (!rule.clouds.includes(this.ctx.cloud)) {
+      this.fail(
+        "resource",
+        `${rule.resourceType} change notifications ('${resource}', rule ${rule.id}) are available only in the ${rule.clouds.join(", ")} cloud, ` +
+          `but the provider targets '${this.ctx.cloud}'; subscribe to this resource from a provider configured for ${rule.clouds.join(" or ")}, or choose another resource`,
+      );
+    }
+    if (this.match.missingQuery.length > 0) {
+      this.fail(
+        "resource",
+        `'${resource}' lacks ${this.match.missingQuery.join(", ")}, which Graph requires for ${rule.resourceType} (rule ${rule.id}); write it like '${this.match.template}'`,
+      );
+    }
+    if (rule.deprecated) this.warnings.push(`resource '${resource}': ${rule.deprecated}`);
+  }
+
+  private unknownResource(resource: string, apiVersion: ApiVersion): string {
+    const other = apiVersions.find((version) => version !== apiVersion);
+    const elsewhere = other ? matchRules(resource, other)[0] : undefined;
+    if (other && elsewhere) {
+      return (
+        `'${resource}' (${elsewhere.rule.resourceType}) supports change notifications only on the ${other} endpoint, not ${apiVersion}; ` +
+        `set apiVersion: "${other}" on this Subscription`
+      );
+    }
+    const parsed = parseResource(resource);
+    const path = parsed.ok ? parsed.value.path : resource;
+    const suggestions = closest(path, templatesOf(apiVersion), 3);
+    return (
+      `'${resource}' is not a resource that Microsoft Graph ${apiVersion} documents for change notifications; ` +
+      (suggestions.length > 0 ? `closest documented paths: ${suggestions.join(", ")}` : "see the subscription resource's supported resources")
+    );
+  }
+
+  private permissionType(): void {
+    const type = this.ctx.permissionType;
+    const rule = this.rule;
+    const match = this.match;
+    if (!type || !rule || !match) return;
+    if (permissionsFor(rule, type) === null) {
+      const supported = (Object.keys(permissionColumnOf) as PermissionType[])
+        .filter((candidate) => permissionsFor(rule, candidate) !== null)
+        .map((candidate) => `${candidate} (${(permissionsFor(rule, candidate) ?? []).join(", ")})`);
+      this.fail(
+        "resource",
+        `${rule.resourceType} at '${match.parsed.path}' (rule ${rule.id}) does not support ${type} permissions; ` +
+          `it supports ${supported.length > 0 ? supported.join("; ") : "none"}. Use a credential of a supported permission type or another resource path`,
+      );
+    }
+    if (type === "application" && match.parsed.usesMe) {
+      this.fail(
+        "resource",
+        `'${match.parsed.path}' starts with me/, which needs a signed-in user, but the provider uses application permissions; ` +
+          `write '${match.parsed.path.replace(/^me\b/i, "users/{id}")}' with the user's id or userPrincipalName instead`,
+      );
+    }
+  }
+
+  private changeType(): void {
+    const changeType = this.known("changeType");
+    const allowed = this.rule?.changeTypes;
+    if (changeType === undefined || !this.rule || !allowed) return;
+    const extra = changeType.split(",").filter((value) => !allowed.includes(value as ChangeType));
+    if (extra.length > 0) {
+      this.fail(
+        "changeType",
+        `'${changeType}' includes ${extra.map((value) => `'${value}'`).join(", ")}, which Graph does not send for ${this.rule.resourceType} (rule ${this.rule.id}); ` +
+          `use only ${allowed.join(", ")}`,
+      );
+    }
+  }
+
+  private lifetime(): void {
+    const rule = this.rule;
+    const rich = this.known("includeResourceData");
+    if (rule) {
+      const richMax = rule.maxLifetimeWithResourceDataMinutes;
+      // With includeResourceData unknown, the smaller maximum is the one that is safe either way.
+      const useRich = richMax !== undefined && (rich === true || this.unknown.has("includeResourceData"));
+      this.maxLifetimeMinutes = useRich ? richMax : rule.maxLifetimeMinutes;
+    }
+    const max = this.maxLifetimeMinutes;
+    const expiration = this.inputs.expirationDateTime;
+    const lifetime = this.inputs.lifetimeMinutes;
+    const bothSet = (expiration !== undefined || this.unknown.has("expirationDateTime")) && (lifetime !== undefined || this.unknown.has("lifetimeMinutes"));
+    if (bothSet) {
+      return this.fail(
+        "expirationDateTime",
+        "expirationDateTime and lifetimeMinutes are both set, but only one can decide the expiry; remove expirationDateTime and keep lifetimeMinutes, which does not go stale",
+      );
+    }
+
+    const scope = rule ? `${rule.resourceType} subscriptions${max === rule.maxLifetimeWithResourceDataMinutes ? " with resource data" : ""} (rule ${rule.id})` : "";
+    const fixes = `use at most ${max}, or leave both expirationDateTime and lifetimeMinutes out so the provider uses the maximum and renews before expiry`;
+    let requested: number | undefined;
+    if (lifetime !== undefined && !this.unknown.has("lifetimeMinutes")) {
+      requested = lifetime;
+      if (max !== undefined && lifetime > max) {
+        this.fail("lifetimeMinutes", `${lifetime} minutes is over the ${max}-minute maximum Graph allows for ${scope}; ${fixes}`);
+      }
+    } else if (expiration !== undefined && !this.unknown.has("expirationDateTime")) {
+      requested = (Date.parse(expiration) - this.now.getTime()) / minute;
+      if (requested <= 0) {
+        this.fail("expirationDateTime", `'${expiration}' is in the past (now is ${this.now.toISOString()}); use lifetimeMinutes instead of a fixed date`);
+        return;
+      }
+      if (max !== undefined && requested > max) {
+        this.fail(
+          "expirationDateTime",
+          `'${expiration}' is ${Math.ceil(requested)} minutes from now, over the ${max}-minute maximum Graph allows for ${scope}; ` +
+            `set it at most ${max} minutes ahead or use lifetimeMinutes (at most ${max})`,
+        );
+      }
+    }
+    if (requested !== undefined && requested < minimumLifetimeMinutes) {
+      this.warnings.push(
+        `the requested lifetime is ${Math.floor(requested)} minutes; Graph raises any lifetime under ${minimumLifetimeMinutes} minutes to ${minimumLifetimeMinutes}`,
+      );
+    }
+
+    const renewBefore = this.known("renewBeforeMinutes");
+    const effective = this.effectiveLifetime();
+    if (renewBefore !== undefined && effective !== undefined && renewBefore >= effective) {
+      this.fail(
+        "renewBeforeMinutes",
+        `${renewBefore} minutes is not shorter than the subscription's ${Math.floor(effective)}-minute lifetime, so it would renew on every update; ` +
+          `use fewer minutes than the lifetime, for example ${Math.max(1, Math.floor(effective / 2))}`,
+      );
+    }
+  }
+
+  /** undefined when an input it depends on is unknown or no row (hence no default) is known. */
+  private effectiveLifetime(): number | undefined {
+    if (this.unknown.has("lifetimeMinutes") || this.unknown.has("expirationDateTime")) return undefined;
+    const { lifetimeMinutes, expirationDateTime } = this.inputs;
+    if (lifetimeMinutes === undefined && expirationDateTime === undefined && this.maxLifetimeMinutes === undefined) return undefined;
+    return effectiveLifetimeMinutes({ lifetimeMinutes, expirationDateTime }, this.maxLifetimeMinutes ?? Infinity, this.now);
+  }
+
+  private lifecycleNotificationUrl(): void {
+    const rule = this.rule;
+    if (!rule?.lifecycleUrlRequiredAboveOneHour || this.inputs.lifecycleNotificationUrl !== undefined || this.unknown.has("lifecycleNotificationUrl")) {
+      return;
+    }
+    const effective = this.effectiveLifetime();
+    if (effective === undefined || effective <= lifecycleThresholdMinutes) return;
+    this.fail(
+      "lifecycleNotificationUrl",
+      `Graph requires a lifecycleNotificationUrl for ${rule.resourceType} subscriptions that last more than ${lifecycleThresholdMinutes} minutes ` +
+        `(rule ${rule.id}; this one lasts ${Math.floor(effective)}); set lifecycleNotificationUrl (it may equal notificationUrl) or set lifetimeMinutes to ${lifecycleThresholdMinutes} or less`,
+    );
+  }
+
+  private resourceData(): void {
+    const { encryptionCertificateId } = this.inputs;
+    if (encryptionCertificateId !== undefined && !this.unknown.has("encryptionCertificateId") && encryptionCertificateId.length > certificateIdMaxLength) {
+      this.fail(
+        "encryptionCertificateId",
+        `is ${encryptionCertificateId.length} characters; Graph accepts at most ${certificateIdMaxLength}. Use a shorter identifier, such as the certificate's thumbprint`,
+      );
+    }
+    if (this.known("includeResourceData") !== true) return;
+    const rule = this.rule;
+    if (rule?.resourceData === "unsupported") {
+      this.fail(
+        "includeResourceData",
+        `true is not supported for ${rule.resourceType} (rule ${rule.id}): Graph sends only basic notifications for it; set includeResourceData to false and fetch the resource when notified`,
+      );
+      return;
+    }
+    for (const property of ["encryptionCertificate", "encryptionCertificateId"] as const) {
+      if (this.inputs[property] === undefined && !this.unknown.has(property)) {
+        this.fail(
+          property,
+          `is required when includeResourceData is true, because Graph encrypts resource data with it; set ${property}` +
+            (property === "encryptionCertificate" ? " to the Base64 X.509 public certificate (RSA, 2048-4096 bits)" : " to an identifier of that certificate (at most 128 characters)"),
+        );
+      }
+    }
+  }
+
+  private paymentModel(): void {
+    const input = this.known("paymentModel");
+    const fromResource = this.match?.parsed.model;
+    if (input !== undefined && fromResource !== undefined && input !== fromResource) {
+      this.fail(
+        "paymentModel",
+        `'${input}' conflicts with model=${fromResource} in resource; state the payment model once, either as paymentModel or as ?model= in resource`,
+      );
+      return;
+    }
+    const model: PaymentModel | undefined = input ?? fromResource;
+    const property = input !== undefined ? "paymentModel" : "resource";
+    if (model === undefined || !this.rule) return;
+    const rule = this.rule;
+    if (rule.paymentModels === "none") {
+      this.fail(
+        property,
+        `payment model ${model} does not apply to ${rule.resourceType} at '${this.match?.parsed.path}' (rule ${rule.id}); only the Teams metered getAll* and installedToChats paths take a payment model. Remove it`,
+      );
+    } else if (rule.paymentModels === "B" && model === "A") {
+      this.fail(property, `payment model A is not available for '${this.match?.parsed.path}' (rule ${rule.id}), which supports only model B; use model B or leave it out for evaluation mode`);
+    } else if (this.ctx.cloud !== "global") {
+      this.fail(
+        property,
+        `payment model ${model} is available only in the global cloud (metered APIs are not offered in national clouds), but the provider targets '${this.ctx.cloud}'; remove the payment model`,
+      );
+    } else {
+      this.warnings.push(
+        `payment model ${model}: Microsoft stopped metering the Teams change-notification APIs on 2025-08-25 and ignores model= (https://learn.microsoft.com/en-us/graph/teams-licenses)`,
+      );
+    }
+  }
+
+  private notificationUrl(): void {
+    const notificationUrl = this.known("notificationUrl");
+    if (notificationUrl !== undefined) {
+      const problem = deliveryAddressProblem(notificationUrl, ["https", "EventHub", "EventGrid"]);
+      if (problem) this.fail("notificationUrl", problem);
+    }
+    const lifecycleUrl = this.known("lifecycleNotificationUrl");
+    if (lifecycleUrl !== undefined) {
+      const problem = deliveryAddressProblem(lifecycleUrl, ["https", "EventGrid"]);
+      if (problem) this.fail("lifecycleNotificationUrl", problem);
+    }
+    if (notificationUrl !== undefined && lifecycleUrl !== undefined) {
+      const topics = [notificationUrl, lifecycleUrl].map((url) => (isEventGrid(url) ? eventGridParams(url).get("partnertopic") : undefined));
+      if (topics[0] && topics[1] && topics[0] !== topics[1]) {
+        this.warnings.push(
+          `lifecycleNotificationUrl uses partner topic '${topics[1]}' but notificationUrl uses '${topics[0]}'; Event Grid expects the same partner topic for both`,
+        );
+      }
+    }
+  }
+
+  private clientState(): void {
+    const clientState = this.known("clientState");
+    if (clientState === undefined || this.apiVersion === undefined) return;
+    const max = clientStateMaxLength[this.apiVersion];
+    if (clientState.length > max) {
+      // Never echo the value: clientState is a secret.
+      this.fail("clientState", `(value hidden) is ${clientState.length} characters; Graph ${this.apiVersion} accepts at most ${max}. Use a shorter secret`);
+    }
+  }
+}
+
+type DeliveryKind = "https" | "EventHub" | "EventGrid";
+
+/** graph-rules §6a: webhook HTTPS URL, or the Event Hubs / Event Grid addresses. */
+function deliveryAddressProblem(address: string, allowed: readonly DeliveryKind[]): string | undefined {
+  const forms = allowed
+    .map((kind) =>
+      kind === "https"
+        ? "an https:// URL"
+        : kind === "EventHub"
+          ? "EventHub:https://<namespace or vault>/...?tenantId=<domain>"
+          : "EventGrid:?azuresubscriptionid=<id>&resourcegroup=<group>&partnertopic=<topic>&location=<region>",
+    )
+    .join(", or ");
+  if (/^EventHub:/i.test(address)) {
+    if (!allowed.includes("EventHub")) return `'${address}' is an Event Hubs address, which this property does not accept; use ${forms}`;
+    const target = address.slice("EventHub:".length);
+    const url = tryUrl(target);
+    if (!url || url.protocol !== "https:" || !url.hostname) return `'${address}' must be EventHub: followed by an https:// URL of the Event Hub or Key Vault secret; use ${forms}`;
+    if (!url.searchParams.get("tenantId")) return `'${address}' lacks ?tenantId=<your tenant's domain, e.g. contoso.com>, which Graph needs to reach the Event Hub`;
+    return undefined;
+  }
+  if (isEventGrid(address)) {
+    if (!allowed.includes("EventGrid")) return `'${address}' is an Event Grid address, which this property does not accept; use ${forms}`;
+    const params = eventGridParams(address);
+    const missing = ["azuresubscriptionid", "resourcegroup", "partnertopic", "location"].filter((key) => !params.get(key));
+    if (missing.length > 0) return `'${address}' lacks ${missing.join(", ")}; write ${forms.split(", or ").find((form) => form.startsWith("EventGrid")) ?? forms}`;
+    return undefined;
+  }
+  const url = tryUrl(address);
+  if (!url || url.protocol !== "https:" || !url.hostname) {
+    return `'${address}' is not an https:// URL; Graph delivers only over HTTPS. Use ${forms}`;
+  }
+  return undefined;
+}
+
+function isEventGrid(address: string): boolean {
+  return /^EventGrid:/i.test(address);
+}
+
+/** Keys lowercased: the Event Grid article writes them lowercase, and nothing says case matters. */
+function eventGridParams(address: string): Map<string, string> {
+  const query = address.slice("EventGrid:".length).replace(/^\?/, "");
+  return new Map([...new URLSearchParams(query)].map(([key, value]) => [key.toLowerCase(), value]));
+}
+
+function tryUrl(value: string): URL | undefined {
+  try {
+    return new URL(value);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Up to `count` candidates nearest to `value` by edit distance, for "did you mean" hints. */
+function closest(value: string, candidates: readonly string[], count: number): string[] {
+  const target = value.toLowerCase();
+  const limit = Math.max(3, Math.floor(target.length / 2));
+  return [...new Set(candidates)]
+    .map((candidate) => ({ candidate, distance: editDistance(target, candidate.split("?")[0]?.toLowerCase() ?? "") }))
+    .filter(({ distance }) => distance <= limit)
+    .sort((a, b) => a.distance - b.distance)
+    .slice(0, count)
+    .map(({ candidate }) => candidate);
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
+      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
