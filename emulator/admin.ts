@@ -1,3 +1,5 @@
+import type { Authority } from "./authority";
+import type { EmulatorClient } from "./clients";
 import type { EmulatedClock } from "./clock";
 import { graphDateTime } from "./clock";
 import type { ActiveFault, FaultSpec, Faults } from "./faults";
@@ -28,7 +30,23 @@ export class EmulatorAdmin {
     private readonly clock: EmulatedClock,
     private readonly faults: Faults,
     private readonly log: RequestLog,
+    private readonly authority: Authority,
+    private readonly clients: readonly EmulatorClient[],
+    private readonly baseUrl: () => string,
   ) {}
+
+  /**
+   * A token as the authority would issue it, for tests of token handling (e.g. an expired one:
+   * `issuedAt` two hours ago; expiry is judged by real time). In-process only: the HTTP admin API never
+   * hands out tokens.
+   */
+  issueAccessToken(options: { clientId?: string; issuedAt?: Date; audience?: string } = {}): string {
+    const client = options.clientId === undefined
+      ? this.clients[0]
+      : this.clients.find((candidate) => candidate.clientId === options.clientId);
+    if (!client) throw new Error(`no client ${options.clientId}`);
+    return this.authority.issueToken(client, options.audience ?? this.baseUrl(), options.issuedAt);
+  }
 
   listSubscriptions(): AdminSubscription[] {
     return this.store.all().map(adminView);

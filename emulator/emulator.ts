@@ -57,7 +57,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     signal: closing.signal,
   });
   const authority = new Authority(() => url, () => clients);
-  const admin = new EmulatorAdmin(store, clock, faults, log);
+  const admin = new EmulatorAdmin(store, clock, faults, log, authority, clients, () => url);
   const handler = createRequestHandler({ baseUrl: () => url, authority, store, admin, clock, faults, log, signal: closing.signal });
   const server = await listenOnLoopback({ key: tls.key, cert: tls.cert }, handler, options.port ?? 0);
   url = `https://localhost:${server.port}`;

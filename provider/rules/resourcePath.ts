@@ -106,7 +106,14 @@ export function matchRules(resource: string, apiVersion: ApiVersion): RuleMatch[
       };
       const order = best === undefined ? 1 : compareScores(score, best.score);
       if (order > 0) best = { score, matches: [match] };
-      else if (order === 0 && best && !best.matches.some((existing) => existing.rule === rule)) best.matches.push(match);
+      else if (order === 0 && best) {
+        const same = best.matches.findIndex((existing) => existing.rule === rule);
+        if (same === -1) best.matches.push(match);
+        // Report the template spelled like the resource (me/... for me/..., users/{id}/... otherwise).
+        else if (startsWithMe(template) === parsed.value.usesMe && startsWithMe(best.matches[same]!.template) !== parsed.value.usesMe) {
+          best.matches[same] = match;
+        }
+      }
     }
   }
   return best?.matches ?? [];
@@ -218,6 +225,10 @@ function unquote(value: string): string {
 
 function stripSlashes(value: string): string {
   return value.replace(/^\/+/, "").replace(/\/+$/, "");
+}
+
+function startsWithMe(template: string): boolean {
+  return /^\/?me\//i.test(template);
 }
 
 function segmentsOf(path: string): string[] {

@@ -185,8 +185,6 @@ const seeds = readdirSync(seedsDir)
   .sort()
   .map(parseSeed);
 
-if (process.env.SEED_DUMP) for (const seed of seeds) for (const s of seed.scenarios) console.log(seed.source.slice(6, 9), "|", s.heading, "|", JSON.stringify(s.cells));
-
 describe("seed conformance", () => {
   it("finds every seed in ../shared/seeds and a permission table with scenarios in each", () => {
     expect(seeds.length).toBeGreaterThanOrEqual(5);

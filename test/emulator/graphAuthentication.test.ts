@@ -1,0 +1,83 @@
+import { call, messagesSubscription, minutesFromNow, startHarness, tokenFor, type Harness } from "./support";
+
+describe("Graph's access-token and permission checks", () => {
+  let harness: Harness;
+  let other: Harness;
+  beforeAll(async () => {
+    harness = await startHarness({
+      clients: [
+        {},
+        { permissionType: "application", permissions: ["User.Read.All"] },
+        { permissionType: "delegated-work", permissions: ["Mail.Read", "Presence.Read.All"] },
+        { permissionType: "delegated-personal", permissions: ["Mail.Read", "Presence.Read.All"] },
+      ],
+    });
+    other = await startHarness();
+  });
+  afterAll(async () => {
+    await harness.close();
+    await other.close();
+  });
+
+  const twoHoursAgo = () => new Date(Date.now() - 2 * 60 * 60_000);
+  test.each([
+    ["no token", () => undefined, "Access token is empty."],
+    ["a malformed token", () => "not-a-jwt", /not well formed/],
+    ["a token signed by another emulator", () => other.emulator.admin.issueAccessToken(), /Invalid signature/],
+    ["an expired token", () => harness.emulator.admin.issueAccessToken({ issuedAt: twoHoursAgo() }), /token is expired/],
+    ["a token for another audience", () => harness.emulator.admin.issueAccessToken({ audience: "https://example.invalid" }), /Invalid audience/],
+  ])("answers 401 InvalidAuthenticationToken for %s", async (_case, token, message) => {
+    const { status, body, headers } = await call(harness.emulator, "GET", "/v1.0/subscriptions", { token: token() });
+    expect(status).toBe(401);
+    expect(body.error.code).toBe("InvalidAuthenticationToken");
+    expect(body.error.message).toMatch(message);
+    expect(body.error.innerError["request-id"]).toBe(headers.get("request-id"));
+    expect(headers.get("www-authenticate")).toMatch(/^Bearer /);
+  });
+
+  test("accepts a token for the global Graph audience, as Graph does", async () => {
+    const token = harness.emulator.admin.issueAccessToken({ audience: "https://graph.microsoft.com" });
+    expect((await call(harness.emulator, "GET", "/v1.0/subscriptions", { token })).status).toBe(200);
+  });
+
+  test("answers 403 when the token lacks every permission the resource accepts", async () => {
+    const token = await tokenFor(harness.emulator, harness.emulator.clients[1]);
+    const { status, body } = await call(harness.emulator, "POST", "/v1.0/subscriptions", { token, body: messagesSubscription(harness) });
+    expect(status).toBe(403);
+    expect(body.error.code).toBe("Forbidden");
+    expect(body.error.message).toContain("Mail.Read");
+    expect(body.error.message).not.toContain("secret-client-state");
+  });
+
+  test("answers 403 when the resource does not support the permission type", async () => {
+    const token = await tokenFor(harness.emulator, harness.emulator.clients[3]);
+    const { status, body } = await call(harness.emulator, "POST", "/v1.0/subscriptions", {
+      token,
+      body: messagesSubscription(harness, { resource: "communications/presences/some-user-id", changeType: "updated", expirationDateTime: minutesFromNow(harness.emulator, 50) }),
+    });
+    expect(status).toBe(403);
+    expect(body.error.message).toMatch(/delegated-personal/);
+  });
+
+  test("refuses me/ with an application token", async () => {
+    const token = await tokenFor(harness.emulator);
+    const { status, body } = await call(harness.emulator, "POST", "/v1.0/subscriptions", {
+      token,
+      body: messagesSubscription(harness, { resource: "me/messages" }),
+    });
+    expect(status).toBe(400);
+    expect(body.error.message).toBe("/me request is only valid with delegated authentication flow.");
+  });
+
+  test("accepts me/ with a delegated token and records the user as creator", async () => {
+    const client = harness.emulator.clients[2];
+    const token = await tokenFor(harness.emulator, client);
+    const { status, body } = await call(harness.emulator, "POST", "/v1.0/subscriptions", {
+      token,
+      body: messagesSubscription(harness, { resource: "me/mailFolders('Inbox')/messages" }),
+    });
+    expect(status).toBe(201);
+    expect(body.creatorId).toBe(client.objectId);
+    expect(body.applicationId).toBe(client.clientId);
+  });
+});

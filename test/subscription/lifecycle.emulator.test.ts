@@ -1,0 +1,247 @@
+import * as path from "node:path";
+import * as tls from "node:tls";
+import * as lifecycle from "../../provider/subscription/lifecycle";
+import { resolveSettings } from "../../provider/graph/settings";
+import { resetGraphClock } from "../../provider/graph/clock";
+import { reauthorizeSubscription } from "../../provider/reauthorize";
+import { startEmulator, startWebhookReceiver, type RunningEmulator, type RunningReceiver } from "../../emulator";
+
+/**
+ * The provider's lifecycle against the emulator: real HTTPS, the real @azure/identity
+ * client-credentials flow, the real Graph client. Asserts on what the emulator holds and on what
+ * the provider sent, not only on return values.
+ */
+const stateDir = process.env.MSGRAPH_EMULATOR_STATE_DIR ?? path.join(__dirname, "..", "..", ".emulator", "test");
+let emulator: RunningEmulator;
+let receiver: RunningReceiver;
+const clientState = "lifecycle-secret-5d1e";
+
+function connectAs(clientIndex: number, overrides: Record<string, string> = {}) {
+  const client = emulator.clients[clientIndex];
+  const config: Record<string, string> = {
+    "msgraph:endpoint": emulator.url,
+    "msgraph:authorityHost": emulator.url,
+    "msgraph:tenantId": client.tenantId,
+    "msgraph:clientId": client.clientId,
+    "msgraph:clientSecret": client.clientSecret,
+    ...overrides,
+  };
+  lifecycle.useSettings(resolveSettings((key) => config[key], {}));
+}
+
+beforeAll(async () => {
+  emulator = await startEmulator({
+    stateDir,
+    clients: [{}, { permissions: ["User.Read.All"], displayName: "mail-less app" }],
+    validationTimeoutMs: 2_000,
+  });
+  receiver = await startWebhookReceiver({ stateDir, slowDelayMs: 3_000 });
+  // Node reads NODE_EXTRA_CA_CERTS at start-up only; trust the emulator's CA for this worker too.
+  tls.setDefaultCACertificates([...tls.getCACertificates("default"), emulator.caPem]);
+});
+
+afterAll(async () => {
+  await receiver?.close();
+  await emulator?.close();
+});
+
+beforeEach(() => {
+  emulator.admin.reset();
+  resetGraphClock();
+  connectAs(0);
+});
+
+const mail = () => ({
+  resource: "users/0a1b2c3d-0000-4000-8000-000000000001/messages",
+  changeType: "created,updated",
+  notificationUrl: `${receiver.url}/mail`,
+  clientState,
+  lifetimeMinutes: 600,
+  renewBeforeMinutes: 60,
+});
+
+async function created(inputs: Record<string, unknown> = mail()) {
+  const checked = await lifecycle.check({}, inputs);
+  expect(checked.failures ?? []).toEqual([]);
+  const result = await lifecycle.create(checked.inputs!);
+  return { ...result, inputs: checked.inputs! };
+}
+
+const graphRequests = () => emulator.admin.requestLog().filter((entry) => /^\/(v1\.0|beta)\//.test(entry.path));
+
+describe("check", () => {
+  it("returns canonical inputs for a valid subscription", async () => {
+    const result = await lifecycle.check({}, { ...mail(), changeType: ["updated", "Created"] });
+    expect(result.failures ?? []).toEqual([]);
+    expect(result.inputs).toMatchObject({ changeType: "created,updated" });
+  });
+
+  it("fails the preview with the permissions to grant when the token holds none of them", async () => {
+    connectAs(1);
+    const result = await lifecycle.check({}, mail());
+    expect(result.failures).toEqual([
+      {
+        property: "resource",
+        reason: expect.stringMatching(/needs one of these application permissions: Mail\.Read.*the access token grants User\.Read\.All/),
+      },
+    ]);
+  });
+
+  it("sends nothing to Graph or the sign-in endpoint when the rules already refuse the input", async () => {
+    const result = await lifecycle.check({}, { ...mail(), resource: "communications/presences/abc", changeType: "updated", lifetimeMinutes: 120 });
+    expect(result.failures?.map((f) => f.property)).toContain("lifetimeMinutes");
+    expect(emulator.admin.requestLog()).toEqual([]);
+  });
+});
+
+describe("create", () => {
+  it("creates the subscription with one POST and returns what Graph returns", async () => {
+    const { id, outs } = await created();
+    const held = emulator.admin.getSubscription(id)!;
+    expect(held).toMatchObject({ resource: mail().resource, changeType: "created,updated", notificationUrl: mail().notificationUrl, clientState });
+    expect(outs).toMatchObject({ expirationDateTime: held.expirationDateTime, applicationId: emulator.clients[0].clientId, graphApiVersion: "v1.0" });
+    expect(graphRequests().map((r) => `${r.method} ${r.path}`)).toEqual(["POST /v1.0/subscriptions"]);
+    expect(receiver.validations.map((v) => v.path)).toContain("/mail");
+  });
+
+  it("asks Graph for the declared lifetime", async () => {
+    const { outs } = await created();
+    const minutes = (Date.parse(outs.expirationDateTime) - emulator.admin.now().getTime()) / 60_000;
+    expect(minutes).toBeGreaterThan(598);
+    expect(minutes).toBeLessThanOrEqual(600);
+  });
+
+  it("explains a 409 duplicate with the existing id and the two ways out", async () => {
+    const first = await created();
+    await expect(created({ ...mail(), notificationUrl: `${receiver.url}/other` })).rejects.toThrow(
+      new RegExp(`already has subscription ${first.id} .*adoptExisting: true.*msgraph-subscriptions delete ${first.id}`),
+    );
+    expect(emulator.admin.listSubscriptions()).toHaveLength(1);
+  });
+
+  it("adopts the existing subscription on a 409 when adoptExisting is set, bringing its URL to the program's", async () => {
+    const first = await created();
+    const adopted = await created({ ...mail(), notificationUrl: `${receiver.url}/adopted`, adoptExisting: true });
+    expect(adopted.id).toBe(first.id);
+    expect(emulator.admin.getSubscription(first.id)!.notificationUrl).toBe(`${receiver.url}/adopted`);
+  });
+
+  it("reports Graph's handshake failure with status, code and request-id", async () => {
+    await expect(created({ ...mail(), notificationUrl: `${receiver.url}/reject` })).rejects.toThrow(
+      /create subscription failed: Graph answered 400 \w+: Subscription validation request failed.*request-id [0-9a-f-]{36}/,
+    );
+  });
+
+  it("retries after a 429 with Retry-After and succeeds", async () => {
+    emulator.admin.injectFault({ status: 429, retryAfterSeconds: 1, count: 1, method: "POST" });
+    const { id } = await created();
+    expect(emulator.admin.getSubscription(id)).toBeDefined();
+    expect(graphRequests().map((r) => r.status)).toEqual([429, 201]);
+  });
+
+  it("never puts clientState into an error message", async () => {
+    const failure = await created({ ...mail(), notificationUrl: `${receiver.url}/reject` }).catch((error) => String(error));
+    expect(failure).not.toContain(clientState);
+  });
+});
+
+describe("read", () => {
+  it("returns the live values, and the inputs that would produce them, so refresh shows drift", async () => {
+    const { id, outs } = await created();
+    emulator.admin.updateSubscription(id, { notificationUrl: `${receiver.url}/moved` });
+    const result = await lifecycle.read(id, outs);
+    expect(result.props).toMatchObject({ notificationUrl: `${receiver.url}/moved` });
+    expect(result.inputs).toMatchObject({ notificationUrl: `${receiver.url}/moved`, clientState });
+    expect(await lifecycle.diff(id, result.props!, mail())).toEqual({ changes: true });
+  });
+
+  it.each([
+    ["deleted", (id: string) => emulator.admin.deleteSubscription(id)],
+    ["expired", (id: string) => emulator.admin.expireSubscription(id)],
+  ])("returns no id for a subscription %s out of band, so the engine drops it", async (_how, vanish) => {
+    const { id, outs } = await created();
+    vanish(id);
+    expect(await lifecycle.read(id, outs)).toEqual({});
+  });
+
+  it("learns Graph's clock, so renewal follows Graph's time rather than the build agent's", async () => {
+    const { id, outs } = await created();
+    emulator.admin.advanceClock(545);
+    const refreshed = await lifecycle.read(id, outs);
+    expect(await lifecycle.diff(id, refreshed.props!, mail())).toEqual({ changes: true });
+  });
+});
+
+describe("update", () => {
+  it("PATCHes only notificationUrl when only notificationUrl changed", async () => {
+    const { id, outs, inputs } = await created();
+    emulator.admin.clearRequestLog();
+    const next = { ...inputs, notificationUrl: `${receiver.url}/new` };
+    const { outs: after } = await lifecycle.update(id, outs, next);
+    const patches = graphRequests().filter((r) => r.method === "PATCH");
+    expect(patches).toHaveLength(1);
+    expect(patches[0].requestBody).toEqual({ notificationUrl: `${receiver.url}/new` });
+    expect(after).toMatchObject({ notificationUrl: `${receiver.url}/new` });
+  });
+
+  it("renews by PATCHing only expirationDateTime once renewal is due", async () => {
+    const { id, outs, inputs } = await created();
+    emulator.admin.advanceClock(545);
+    const refreshed = (await lifecycle.read(id, outs)).props!;
+    emulator.admin.clearRequestLog();
+    const { outs: after } = await lifecycle.update(id, refreshed, inputs);
+    const patches = graphRequests().filter((r) => r.method === "PATCH");
+    expect(patches.map((p) => Object.keys(p.requestBody as object))).toEqual([["expirationDateTime"]]);
+    const minutesLeft = (Date.parse(after!.expirationDateTime) - emulator.admin.now().getTime()) / 60_000;
+    expect(minutesLeft).toBeGreaterThan(598);
+  });
+
+  it("reauthorizes in place when reauthorizeTrigger changes", async () => {
+    const { id, outs, inputs } = await created();
+    emulator.admin.clearRequestLog();
+    await lifecycle.update(id, outs, { ...inputs, reauthorizeTrigger: "2026-11-22" });
+    expect(graphRequests().map((r) => `${r.method} ${r.path}`)).toEqual([`POST /v1.0/subscriptions/${id}/reauthorize`]);
+    expect(emulator.admin.getSubscription(id)!.lastReauthorizedDateTime).not.toBeNull();
+  });
+
+  it("says to refresh when the subscription is gone", async () => {
+    const { id, outs, inputs } = await created();
+    emulator.admin.deleteSubscription(id);
+    await expect(lifecycle.update(id, outs, { ...inputs, notificationUrl: `${receiver.url}/new` })).rejects.toThrow(/404.*pulumi up --refresh/);
+  });
+});
+
+describe("delete", () => {
+  it("deletes the subscription", async () => {
+    const { id, outs } = await created();
+    await lifecycle.delete(id, outs);
+    expect(emulator.admin.listSubscriptions()).toEqual([]);
+  });
+
+  it("counts a subscription that is already gone as deleted", async () => {
+    const { id, outs } = await created();
+    emulator.admin.expireSubscription(id);
+    await expect(lifecycle.delete(id, outs)).resolves.toBeUndefined();
+  });
+});
+
+describe("reauthorizeSubscription", () => {
+  it("POSTs /reauthorize with settings from the MSGRAPH_* environment", async () => {
+    const { id } = await created();
+    const client = emulator.clients[0];
+    const saved = { ...process.env };
+    Object.assign(process.env, {
+      MSGRAPH_ENDPOINT: emulator.url,
+      MSGRAPH_AUTHORITY_HOST: emulator.url,
+      MSGRAPH_TENANT_ID: client.tenantId,
+      MSGRAPH_CLIENT_ID: client.clientId,
+      MSGRAPH_CLIENT_SECRET: client.clientSecret,
+    });
+    try {
+      await reauthorizeSubscription(id);
+    } finally {
+      process.env = saved;
+    }
+    expect(emulator.admin.getSubscription(id)!.lastReauthorizedDateTime).not.toBeNull();
+  });
+});
