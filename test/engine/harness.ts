@@ -12,7 +12,7 @@ import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { startEmulator, startWebhookReceiver } from "../../emulator";
+import { startEmulator, startWebhookReceiver, type EmulatorClientOptions } from "../../emulator";
 
 export const repoRoot = path.resolve(__dirname, "..", "..");
 export const runnerScript = path.join(repoRoot, "dist", "scripts", "stack.js");
@@ -72,11 +72,11 @@ export interface World {
   close(): Promise<void>;
 }
 
-export async function startWorld(): Promise<World> {
+export async function startWorld(options: { clients?: EmulatorClientOptions[] } = {}): Promise<World> {
   pulumiCliDir();
-  const emulator = await startEmulator({ stateDir: emulatorStateDir });
+  const emulator = await startEmulator({ stateDir: emulatorStateDir, clients: options.clients });
   const receiver = await startWebhookReceiver({ stateDir: emulatorStateDir });
-  const client = emulator.clients.find((c) => c.permissionType === "application") ?? emulator.clients[0];
+  const client = emulator.clients[0];
   const stacks: EngineStack[] = [];
   const world: World = {
     emulator,
@@ -130,6 +130,8 @@ export interface StackOptions {
   projectDir?: string;
   /** The runner to use (default dist/scripts/stack.js). */
   runner?: string;
+  /** Extra stack config, merged over the provider settings. */
+  config?: Record<string, unknown>;
 }
 
 export interface RunOptions {
@@ -147,10 +149,12 @@ export class EngineStack {
   readonly projectDir: string;
   private readonly ownsProjectDir: boolean;
   private readonly runner: string;
+  private readonly extraConfig: Record<string, unknown>;
   private lastConfig = "";
 
   constructor(private readonly world: World, readonly name: string, options: StackOptions = {}) {
     this.runner = options.runner ?? runnerScript;
+    this.extraConfig = options.config ?? {};
     this.ownsProjectDir = !options.projectDir;
     this.projectDir = options.projectDir ?? fs.mkdtempSync(path.join(os.tmpdir(), `msgraph-engine-${name}-`));
     if (!fs.existsSync(path.join(this.projectDir, "Pulumi.yaml"))) {
@@ -212,7 +216,7 @@ export class EngineStack {
     if (options.refresh) args.push("--refresh");
     if (options.expectNoChanges) args.push("--expect-no-changes");
     if (options.diff) args.push("--diff");
-    const config = specs ? { ...this.world.graphConfig(), subscriptions: specs } : undefined;
+    const config = specs ? { ...this.world.graphConfig(), ...this.extraConfig, subscriptions: specs } : undefined;
     const configText = config ? JSON.stringify(config) : "";
     if (config && configText !== this.lastConfig) args.push("--config", configText);
     const result = await this.exec(args, options.env);

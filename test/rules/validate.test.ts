@@ -1,0 +1,294 @@
+import { UNKNOWN, effectiveLifetimeMinutes, validateSubscription, type ValidationContext } from "../../provider/rules/validate";
+
+const now = new Date("2026-01-01T00:00:00Z");
+const v1: ValidationContext = { apiVersion: "v1.0", cloud: "global", now };
+const beta: ValidationContext = { ...v1, apiVersion: "beta" };
+const minutesFromNow = (minutes: number) => new Date(now.getTime() + minutes * 60_000).toISOString();
+
+function inputs(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { resource: "users/{id}/messages", changeType: "created,updated", notificationUrl: "https://example.com/hook", ...overrides };
+}
+const teams = (overrides: Record<string, unknown> = {}) =>
+  inputs({ resource: "chats/getAllMessages", lifecycleNotificationUrl: "https://example.com/lifecycle", ...overrides });
+
+describe("validateSubscription", () => {
+  it("accepts a plain message subscription, returns canonical inputs, the row and its maximum lifetime", () => {
+    const result = validateSubscription(inputs({ changeType: ["Updated", "created"], __provider: "serialized" }), v1);
+    expect(result).toEqual({
+      valid: true,
+      failures: [],
+      warnings: [],
+      rule: "v1.0/message/users/{id}/messages",
+      inputs: expect.objectContaining({ changeType: "created,updated" }),
+      maxLifetimeMinutes: 10080,
+    });
+    expect(result.inputs).not.toHaveProperty("__provider");
+  });
+
+  it("maps schema issues to the top-level property", () => {
+    expect(validateSubscription(inputs({ latestSupportedTlsVersion: "v2", lifetimeMinutes: 1.5 }), v1).failures).toEqual([
+      { property: "latestSupportedTlsVersion", reason: expect.stringContaining("v1_2") },
+      { property: "lifetimeMinutes", reason: "must be a whole number of minutes" },
+    ]);
+  });
+
+  it("names an unknown input and suggests the one meant", () => {
+    expect(validateSubscription(inputs({ notificationURL: "https://x" }), v1).failures).toEqual([
+      { property: "notificationURL", reason: "'notificationURL' is not a Subscription input; did you mean 'notificationUrl'?" },
+    ]);
+  });
+
+  describe("during preview", () => {
+    it("skips every rule that depends on an unknown input", () => {
+      const result = validateSubscription(
+        { resource: UNKNOWN, changeType: UNKNOWN, notificationUrl: UNKNOWN, lifetimeMinutes: 999999, includeResourceData: true, encryptionCertificate: UNKNOWN, encryptionCertificateId: "cert" },
+        v1,
+      );
+      expect(result).toMatchObject({ valid: true, failures: [], rule: null });
+      expect(result.inputs).toMatchObject({ resource: UNKNOWN, notificationUrl: UNKNOWN });
+    });
+
+    it("treats an array holding an unknown as unknown", () => {
+      expect(validateSubscription(inputs({ resource: "users", changeType: ["updated", UNKNOWN] }), v1).valid).toBe(true);
+    });
+
+    it("uses the smaller maximum while includeResourceData is unknown", () => {
+      expect(validateSubscription(inputs({ includeResourceData: UNKNOWN }), v1).maxLifetimeMinutes).toBe(1440);
+    });
+  });
+
+  describe("resource", () => {
+    it.each([
+      [
+        "copilot/interactionHistory/getAllEnterpriseInteractions",
+        "'copilot/interactionHistory/getAllEnterpriseInteractions' (aiInteraction) supports change notifications only on the beta endpoint, not v1.0; set apiVersion: \"beta\" on this Subscription",
+      ],
+      ["users/{id}/mesages", "'users/{id}/mesages' is not a resource that Microsoft Graph v1.0 documents for change notifications; closest documented paths: users/{id}/messages"],
+      [
+        "https://graph.microsoft.com/v1.0/me/events",
+        "'https://graph.microsoft.com/v1.0/me/events' includes the host and API version; Graph wants the path relative to the version root. Drop them: write 'me/events' and set apiVersion: \"v1.0\" if you need that version",
+      ],
+    ])("refuses %j and says what to do", (resource, reason) => {
+      expect(validateSubscription(inputs({ resource }), v1).failures).toEqual([{ property: "resource", reason }]);
+    });
+
+    it("honours apiVersion given as an input", () => {
+      const result = validateSubscription(
+        inputs({ resource: "copilot/interactionHistory/getAllEnterpriseInteractions", apiVersion: "beta", lifecycleNotificationUrl: "https://example.com/l" }),
+        v1,
+      );
+      expect(result).toMatchObject({ valid: true, rule: "beta/aiInteraction/copilot/interactionHistory/getAllEnterpriseInteractions" });
+    });
+
+    it("refuses a resource the target cloud does not offer", () => {
+      expect(validateSubscription(inputs({ resource: "me/todo/lists/l1/tasks" }), { ...v1, cloud: "china" }).failures).toEqual([
+        {
+          property: "resource",
+          reason: expect.stringMatching(/^todoTask change notifications .* are available only in the global cloud, but the provider targets 'china'/),
+        },
+      ]);
+    });
+
+    it("requires the $filter the docs require", () => {
+      expect(validateSubscription(inputs({ resource: "communications/presences", changeType: "updated" }), { ...v1, permissionType: "delegated-work" }).failures).toEqual([
+        {
+          property: "resource",
+          reason: "'communications/presences' lacks $filter, which Graph requires for presence (rule v1.0/presence/communications/presences/{id}); write it like 'communications/presences?$filter=id in ('{id}')'",
+        },
+      ]);
+    });
+
+    it("warns about deprecated resources", () => {
+      expect(validateSubscription(inputs({ resource: "me/tasks/lists/a/tasks" }), beta).warnings).toEqual([
+        "resource 'me/tasks/lists/a/tasks': baseTask is deprecated; subscribe to todoTask (me/todo/lists/{id}/tasks) instead",
+      ]);
+    });
+  });
+
+  describe("permission type", () => {
+    it.each([
+      ["presence", "communications/presences/u1", "application", "updated", /does not support application permissions; it supports delegated-work \(Presence\.Read\.All\)/],
+      ["todoTask on v1.0", "users/u1/todo/lists/l1/tasks", "application", "created", /does not support application permissions; it supports delegated-work \(Tasks\.ReadWrite\); delegated-personal \(Tasks\.ReadWrite\)/],
+      ["chats/getAllMessages", "chats/getAllMessages", "delegated-work", "created", /does not support delegated-work permissions; it supports application \(Chat\.Read\.All\)/],
+    ] as const)("refuses %s with a permission type it does not support, naming the supported ones", (_name, resource, permissionType, changeType, reason) => {
+      const result = validateSubscription(inputs({ resource, changeType, lifecycleNotificationUrl: "https://example.com/l" }), { ...v1, permissionType });
+      expect(result.failures).toEqual([{ property: "resource", reason: expect.stringMatching(reason) }]);
+    });
+
+    it("allows todoTask with application permissions on beta, where 004 documents Tasks.ReadWrite.All", () => {
+      expect(validateSubscription(inputs({ resource: "users/u1/todo/lists/l1/tasks" }), { ...beta, permissionType: "application" }).valid).toBe(true);
+    });
+
+    it("refuses me/ paths with application permissions and names the users/{id} form", () => {
+      expect(validateSubscription(inputs({ resource: "me/mailFolders('Inbox')/messages" }), { ...v1, permissionType: "application" }).failures).toEqual([
+        {
+          property: "resource",
+          reason:
+            "'me/mailFolders('Inbox')/messages' starts with me/, which needs a signed-in user, but the provider uses application permissions; write 'users/{id}/mailFolders('Inbox')/messages' with the user's id or userPrincipalName instead",
+        },
+      ]);
+    });
+
+    it("picks the driveItem row that supports the permission type", () => {
+      expect(validateSubscription(inputs({ resource: "me/drive/root", changeType: "updated" }), { ...v1, permissionType: "delegated-personal" }).rule).toBe("v1.0/driveItem/personal");
+      expect(validateSubscription(inputs({ resource: "me/drive/root", changeType: "updated" }), { ...v1, permissionType: "delegated-work" }).rule).toBe("v1.0/driveItem/business");
+    });
+  });
+
+  it.each([
+    ["users", "created,updated", "'created,updated' includes 'created', which Graph does not send for user (rule v1.0/user/users); use only updated, deleted"],
+    ["me/drive/root", "created,deleted", "'created,deleted' includes 'created', 'deleted', which Graph does not send for driveItem (rule v1.0/driveItem/personal); use only updated"],
+    ["sites/s1/lists/l1", "deleted", "'deleted' includes 'deleted', which Graph does not send for list (rule v1.0/list/sites/{id}/lists/{id}); use only updated"],
+  ])("refuses change types %s never sends (%s)", (resource, changeType, reason) => {
+    expect(validateSubscription(inputs({ resource, changeType }), v1).failures).toEqual([{ property: "changeType", reason }]);
+  });
+
+  describe("lifetime", () => {
+    it.each([
+      [{ lifetimeMinutes: 10081 }, "lifetimeMinutes", "10081 minutes is over the 10080-minute maximum Graph allows for message subscriptions (rule v1.0/message/users/{id}/messages); use at most 10080, or leave both expirationDateTime and lifetimeMinutes out so the provider uses the maximum and renews before expiry"],
+      [{ lifetimeMinutes: 1441, includeResourceData: true, encryptionCertificate: "MIIB", encryptionCertificateId: "c1" }, "lifetimeMinutes", expect.stringContaining("1441 minutes is over the 1440-minute maximum Graph allows for message subscriptions with resource data")],
+      [{ expirationDateTime: minutesFromNow(20000) }, "expirationDateTime", `'${minutesFromNow(20000)}' is 20000 minutes from now, over the 10080-minute maximum Graph allows for message subscriptions (rule v1.0/message/users/{id}/messages); set it at most 10080 minutes ahead or use lifetimeMinutes (at most 10080)`],
+      [{ expirationDateTime: minutesFromNow(-5) }, "expirationDateTime", expect.stringContaining("is in the past")],
+      [{ expirationDateTime: minutesFromNow(100), lifetimeMinutes: 100 }, "expirationDateTime", expect.stringContaining("both set")],
+      [{ lifetimeMinutes: 100, renewBeforeMinutes: 100 }, "renewBeforeMinutes", "100 minutes is not shorter than the subscription's 100-minute lifetime, so it would renew on every update; use fewer minutes than the lifetime, for example 50"],
+    ])("refuses %j on %s", (extra, property, reason) => {
+      expect(validateSubscription(inputs(extra), v1).failures).toEqual([{ property, reason }]);
+    });
+
+    it("warns, but does not fail, below Graph's 45-minute floor", () => {
+      expect(validateSubscription(inputs({ lifetimeMinutes: 30 }), v1)).toMatchObject({
+        valid: true,
+        warnings: ["the requested lifetime is 30 minutes; Graph raises any lifetime under 45 minutes to 45"],
+      });
+    });
+
+    it("compares renewBeforeMinutes with the default lifetime, the row's maximum", () => {
+      expect(validateSubscription(inputs({ resource: "communications/presences/u1", changeType: "updated", renewBeforeMinutes: 60 }), v1).failures).toEqual([
+        { property: "renewBeforeMinutes", reason: expect.stringContaining("not shorter than the subscription's 60-minute lifetime") },
+      ]);
+    });
+  });
+
+  describe("lifecycleNotificationUrl", () => {
+    it("is required for Teams resources that live longer than an hour, including by default", () => {
+      expect(validateSubscription(inputs({ resource: "chats/c1/messages" }), v1).failures).toEqual([
+        {
+          property: "lifecycleNotificationUrl",
+          reason:
+            "Graph requires a lifecycleNotificationUrl for chatMessage subscriptions that last more than 60 minutes (rule v1.0/chatMessage/chats/{id}/messages; this one lasts 4320); set lifecycleNotificationUrl (it may equal notificationUrl) or set lifetimeMinutes to 60 or less",
+        },
+      ]);
+    });
+
+    it.each([[{ lifetimeMinutes: 60 }], [{ lifecycleNotificationUrl: "https://example.com/l" }], [{ lifecycleNotificationUrl: UNKNOWN }]])(
+      "is not required with %j",
+      (extra) => {
+        expect(validateSubscription(inputs({ resource: "chats/c1/messages", ...extra }), v1).valid).toBe(true);
+      },
+    );
+
+    it("is not required for Outlook resources", () => {
+      expect(validateSubscription(inputs(), v1).valid).toBe(true);
+    });
+  });
+
+  describe("includeResourceData", () => {
+    it("is refused where Graph sends only basic notifications", () => {
+      expect(validateSubscription(inputs({ resource: "users", changeType: "updated", includeResourceData: true, encryptionCertificate: "MIIB", encryptionCertificateId: "c" }), v1).failures).toEqual([
+        {
+          property: "includeResourceData",
+          reason: "true is not supported for user (rule v1.0/user/users): Graph sends only basic notifications for it; set includeResourceData to false and fetch the resource when notified",
+        },
+      ]);
+    });
+
+    it("needs both the certificate and its id, each named as its own property", () => {
+      expect(validateSubscription(teams({ includeResourceData: true }), v1).failures.map((failure) => failure.property)).toEqual([
+        "encryptionCertificate",
+        "encryptionCertificateId",
+      ]);
+    });
+
+    it("refuses a certificate id over 128 characters", () => {
+      expect(validateSubscription(teams({ includeResourceData: true, encryptionCertificate: "MIIB", encryptionCertificateId: "x".repeat(129) }), v1).failures).toEqual([
+        { property: "encryptionCertificateId", reason: expect.stringMatching(/^is 129 characters; Graph accepts at most 128/) },
+      ]);
+    });
+  });
+
+  describe("payment model", () => {
+    it.each([
+      [teams({ resource: "users/u1/chats/getAllMessages", paymentModel: "A" }), "paymentModel", /payment model A is not available for 'users\/u1\/chats\/getAllMessages' .* supports only model B/],
+      [teams({ resource: "users/u1/chats/getAllMessages?model=A" }), "resource", /payment model A is not available/],
+      [inputs({ resource: "me/messages?model=B" }), "resource", /payment model B does not apply to message/],
+      [teams({ resource: "chats/getAllMessages?model=A", paymentModel: "B" }), "paymentModel", /'B' conflicts with model=A in resource/],
+    ])("refuses %j", (raw, property, reason) => {
+      expect(validateSubscription(raw, v1).failures).toEqual([{ property, reason: expect.stringMatching(reason) }]);
+    });
+
+    it("is global-cloud only", () => {
+      expect(validateSubscription(teams({ paymentModel: "A" }), { ...v1, cloud: "usgov-l4" }).failures).toEqual([
+        { property: "paymentModel", reason: expect.stringContaining("available only in the global cloud") },
+      ]);
+    });
+
+    it("is accepted where documented, with a warning that Graph now ignores it", () => {
+      expect(validateSubscription(teams({ paymentModel: "A" }), v1)).toMatchObject({ valid: true, warnings: [expect.stringContaining("ignores model=")] });
+    });
+  });
+
+  describe("notificationUrl", () => {
+    it.each([
+      "https://example.com/hook?x=1",
+      "EventHub:https://myns.servicebus.windows.net/eventhubname/hub?tenantId=contoso.com",
+      "EventHub:https://vault.vault.azure.net/secrets/s?tenantId=contoso.com",
+      "EventGrid:?azuresubscriptionid=8a-1&resourcegroup=rg&partnertopic=topic&location=westcentralus",
+    ])("accepts %s", (notificationUrl) => {
+      expect(validateSubscription(inputs({ notificationUrl }), v1).valid).toBe(true);
+    });
+
+    it.each([
+      ["http://example.com/hook", "'http://example.com/hook' is not an https:// URL; Graph delivers only over HTTPS."],
+      ["EventHub:https://vault.vault.azure.net/secrets/s", "lacks ?tenantId="],
+      ["EventGrid:?azuresubscriptionid=1&resourcegroup=rg", "lacks partnertopic, location"],
+    ])("refuses %s", (notificationUrl, reason) => {
+      expect(validateSubscription(inputs({ notificationUrl }), v1).failures).toEqual([{ property: "notificationUrl", reason: expect.stringContaining(reason) }]);
+    });
+
+    it("refuses an Event Hubs lifecycleNotificationUrl but takes the Event Grid form", () => {
+      expect(validateSubscription(inputs({ lifecycleNotificationUrl: "EventHub:https://v.vault.azure.net/secrets/s?tenantId=c" }), v1).failures).toEqual([
+        { property: "lifecycleNotificationUrl", reason: expect.stringContaining("Event Hubs address, which this property does not accept") },
+      ]);
+      expect(validateSubscription(inputs({ lifecycleNotificationUrl: "EventGrid:?azuresubscriptionid=1&resourcegroup=rg&partnertopic=t&location=l" }), v1).valid).toBe(true);
+    });
+  });
+
+  describe("clientState", () => {
+    it.each([
+      ["v1.0", v1, 129, 128],
+      ["beta", beta, 256, 255],
+    ] as const)("is limited on %s and never echoed", (_version, ctx, length, max) => {
+      const secret = "s".repeat(length);
+      const result = validateSubscription(inputs({ clientState: secret }), ctx);
+      expect(result.failures).toEqual([
+        { property: "clientState", reason: `(value hidden) is ${length} characters; Graph ${ctx.apiVersion} accepts at most ${max}. Use a shorter secret` },
+      ]);
+      expect(JSON.stringify(result.failures)).not.toContain(secret);
+    });
+
+    it("accepts 255 characters on beta", () => {
+      expect(validateSubscription(inputs({ clientState: "s".repeat(255) }), beta).valid).toBe(true);
+    });
+  });
+});
+
+describe("effectiveLifetimeMinutes", () => {
+  it.each([
+    [{}, 4320, 4320],
+    [{ lifetimeMinutes: 100 }, 4320, 100],
+    [{ lifetimeMinutes: 10 }, 4320, 45],
+    [{ expirationDateTime: minutesFromNow(90) }, 4320, 90],
+  ])("is %j with maximum %d -> %d", (given, max, expected) => {
+    expect(effectiveLifetimeMinutes(given, max, now)).toBe(expected);
+  });
+});
