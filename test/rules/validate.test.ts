@@ -63,7 +63,7 @@ describe("validateSubscription", () => {
         "copilot/interactionHistory/getAllEnterpriseInteractions",
         "'copilot/interactionHistory/getAllEnterpriseInteractions' (aiInteraction) supports change notifications only on the beta endpoint, not v1.0; set apiVersion: \"beta\" on this Subscription",
       ],
-      ["users/{id}/mesages", "'users/{id}/mesages' is not a resource that Microsoft Graph v1.0 documents for change notifications; closest documented paths: users/{id}/messages"],
+      ["users/{id}/mesages", "'users/{id}/mesages' is not a resource that Microsoft Graph v1.0 documents for change notifications; closest documented paths: users/{id}/messages, users/{id}/chats, chats/{id}/messages"],
       [
         "https://graph.microsoft.com/v1.0/me/events",
         "'https://graph.microsoft.com/v1.0/me/events' includes the host and API version; Graph wants the path relative to the version root. Drop them: write 'me/events' and set apiVersion: \"v1.0\" if you need that version",

@@ -1,0 +1,46 @@
+import * as https from "node:https";
+import { startWebhookReceiver, type RunningReceiver } from "../../emulator";
+import { ensureCertificateAuthority } from "../../emulator";
+import { stateDir } from "./support";
+
+function post(url: string, ca: string, body: string): Promise<{ status: number; contentType?: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const request = https.request(url, { method: "POST", ca, agent: false, timeout: 5000, headers: { "Content-Type": "application/json" } });
+    request.on("timeout", () => request.destroy(new Error("timed out")));
+    request.on("error", reject);
+    request.on("response", (response) => {
+      let text = "";
+      response.on("data", (chunk) => (text += chunk));
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, contentType: response.headers["content-type"], body: text }));
+    });
+    request.end(body);
+  });
+}
+
+describe("the webhook receiver", () => {
+  let receiver: RunningReceiver;
+  let ca: string;
+  beforeAll(async () => {
+    ca = (await ensureCertificateAuthority(stateDir)).caPem;
+    receiver = await startWebhookReceiver({ stateDir, slowDelayMs: 50 });
+  });
+  afterAll(() => receiver.close());
+
+  test("echoes the decoded validation token as text/plain", async () => {
+    const token = "Validation: a token & more";
+    const response = await post(`${receiver.url}/hooks?validationToken=${encodeURIComponent(token)}`, ca, "");
+    expect(response).toEqual({ status: 200, contentType: "text/plain; charset=utf-8", body: token });
+  });
+
+  test("answers /slow after the configured delay", async () => {
+    const response = await post(`${receiver.url}/slow?validationToken=abc`, ca, "");
+    expect(response.body).toBe("abc");
+  });
+
+  test("records notifications with 202", async () => {
+    const notification = { value: [{ subscriptionId: "s", changeType: "created" }] };
+    const response = await post(`${receiver.url}/notifications?x=1`, ca, JSON.stringify(notification));
+    expect(response.status).toBe(202);
+    expect(receiver.notifications.at(-1)).toMatchObject({ path: "/notifications?x=1", body: notification });
+  });
+});
