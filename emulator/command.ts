@@ -84,8 +84,9 @@ function parseArguments(argv: readonly string[]): Parsed {
   for (let index = 0; index < argv.length; index++) {
     const [flag, inline] = argv[index].split(/=(.*)/s, 2);
     if (flag === "--help" || flag === "-h") return { help: true };
+    if (!["--port", "--webhook-port", "--state-dir"].includes(flag)) return { error: `unknown option '${flag}'` };
     const value = inline ?? argv[++index];
-    if (value === undefined) return { error: `${flag} needs a value` };
+    if (value === undefined || value === "") return { error: `${flag} needs a value` };
     switch (flag) {
       case "--port":
       case "--webhook-port": {
@@ -94,11 +95,8 @@ function parseArguments(argv: readonly string[]): Parsed {
         values[flag === "--port" ? "port" : "webhookPort"] = port;
         break;
       }
-      case "--state-dir":
-        values.stateDir = path.resolve(value);
-        break;
       default:
-        return { error: `unknown option '${flag}'` };
+        values.stateDir = path.resolve(value);
     }
   }
   return values;

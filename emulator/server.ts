@@ -53,7 +53,7 @@ async function handle(parts: ServerParts, incoming: IncomingMessage, outgoing: S
   try {
     request = {
       method: (incoming.method ?? "GET").toUpperCase(),
-      path: decodeURIComponent(url.pathname),
+      path: decodePath(url.pathname),
       target,
       query: url.searchParams,
       headers: incoming.headers,
@@ -119,6 +119,15 @@ function send(
     "Content-Length": String(Buffer.byteLength(body)),
   });
   outgoing.end(body);
+}
+
+/** A malformed escape is left as written; the route then simply does not match. */
+function decodePath(pathname: string): string {
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    return pathname;
+  }
 }
 
 function firstHeader(incoming: IncomingMessage, name: string): string | undefined {

@@ -83,7 +83,7 @@ describe("the emulator's sign-in authority", () => {
       }),
     });
     expect(response.status).toBe(401);
-    const body = await response.json();
+    const body = (await response.json()) as any;
     expect(body.error).toBe("invalid_client");
     expect(body.error_description).toMatch(/^AADSTS7000215: /);
     expect(body.error_codes).toEqual([7000215]);
@@ -114,6 +114,6 @@ describe("the emulator's sign-in authority", () => {
       }),
     });
     expect(response.status).toBe(status);
-    expect((await response.json()).error).toBe(error);
+    expect(((await response.json()) as any).error).toBe(error);
   });
 });

@@ -41,7 +41,7 @@ describe("msgraph-subscriptions emulator", () => {
       }),
     });
     expect(created.status).toBe(201);
-    const admin = await (await fetch(`${output.adminUrl}/subscriptions`)).json();
+    const admin = (await (await fetch(`${output.adminUrl}/subscriptions`)).json()) as any;
     expect(admin.value).toHaveLength(1);
 
     stop.abort();
