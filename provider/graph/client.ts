@@ -106,7 +106,7 @@ export class SubscriptionsClient {
             ? request.patch(body)
             : request.delete())) as Response;
     } catch (error) {
-      throw describeTransportError(operation, this.settings, error);
+      throw describeTransportError(operation, this.settings, this.credentialSource, error);
     }
     observeGraphDate(response.headers.get("date"));
     const text = await response.text();
@@ -142,14 +142,20 @@ function hintFor(operation: GraphOperation, status: number): string | undefined 
   return undefined;
 }
 
-function describeTransportError(operation: GraphOperation, settings: ProviderSettings, error: unknown): Error {
+function describeTransportError(operation: GraphOperation, settings: ProviderSettings, credentialSource: string, error: unknown): Error {
   const detail = error instanceof Error ? error.message : String(error);
   const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
   const reason = cause?.code ?? cause?.message ?? detail;
-  const trust =
-    reason && /CERT|certificate|self.signed/i.test(reason)
-      ? " The endpoint's TLS certificate is not trusted: point NODE_EXTRA_CA_CERTS at its certificate authority (for the emulator, the caFile it prints)."
-      : "";
-  // The credential's own errors (AuthenticationError, CredentialUnavailableError) already explain themselves.
+  // The Graph client wraps everything its middleware throws, the credential's sign-in failures included.
+  const names = [(error as Error)?.name, (cause as Error | undefined)?.name];
+  if (/AADSTS|invalid_client|unauthorized_client/.test(detail) || names.some((n) => n === "AuthenticationError" || n === "CredentialUnavailableError")) {
+    return new Error(
+      `${operation} subscription: could not get an access token from ${settings.authorityHost} using ${credentialSource}: ${detail}`,
+      { cause: error },
+    );
+  }
+  const trust = /CERT|certificate|self.signed/i.test(reason)
+    ? " The endpoint's TLS certificate is not trusted: point NODE_EXTRA_CA_CERTS at its certificate authority (for the emulator, the caFile it prints)."
+    : "";
   return new Error(`${operation} subscription: could not reach Microsoft Graph at ${settings.endpoint}: ${reason}.${trust}`, { cause: error });
 }

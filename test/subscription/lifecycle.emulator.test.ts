@@ -139,6 +139,14 @@ describe("create", () => {
     expect(graphRequests().map((r) => r.status)).toEqual([429, 201]);
   });
 
+  it("names the sign-in failure and the credential source, never the secret, when the client secret is wrong", async () => {
+    connectAs(0, { "msgraph:clientSecret": "wrong-secret-e4c2" });
+    const failure = await lifecycle.create(mail()).catch((error) => String(error));
+    expect(failure).toMatch(/could not get an access token from https:\/\/localhost:\d+ using stack config \(msgraph:clientId\/clientSecret\): .*AADSTS7000215/);
+    expect(failure).not.toContain("wrong-secret-e4c2");
+    expect(emulator.admin.listSubscriptions()).toEqual([]);
+  });
+
   it("never puts clientState into an error message", async () => {
     const failure = await created({ ...mail(), notificationUrl: `${receiver.url}/reject` }).catch((error) => String(error));
     expect(failure).not.toContain(clientState);
