@@ -144,6 +144,17 @@ export interface RunOptions {
 
 export type SubscriptionSpecs = Record<string, Record<string, unknown>>;
 
+/** The program's config: clientState values go to the secret key `clientStates`, as a consumer keeps them. */
+function programConfig(specs: SubscriptionSpecs): Record<string, unknown> {
+  const subscriptions: SubscriptionSpecs = {};
+  const clientStates: Record<string, unknown> = {};
+  for (const [name, { clientState, ...spec }] of Object.entries(specs)) {
+    subscriptions[name] = clientState === undefined ? spec : { ...spec, secretClientState: true };
+    if (clientState !== undefined) clientStates[name] = clientState;
+  }
+  return { subscriptions, clientStates: { secret: clientStates } };
+}
+
 /** One Pulumi stack of the test program, run through the stack runner. */
 export class EngineStack {
   readonly projectDir: string;
@@ -216,12 +227,17 @@ export class EngineStack {
     if (options.refresh) args.push("--refresh");
     if (options.expectNoChanges) args.push("--expect-no-changes");
     if (options.diff) args.push("--diff");
-    const config = specs ? { ...this.world.graphConfig(), ...this.extraConfig, subscriptions: specs } : undefined;
+    const config = specs ? { ...this.world.graphConfig(), ...this.extraConfig, ...programConfig(specs) } : undefined;
     const configText = config ? JSON.stringify(config) : "";
     if (config && configText !== this.lastConfig) args.push("--config", configText);
     const result = await this.exec(args, options.env);
     if (config) this.lastConfig = configText;
     return result;
+  }
+
+  /** Runs a command after setting the given stack config (for programs other than the test program). */
+  runWithConfig(command: string, config: Record<string, unknown>, options: RunOptions = {}): Promise<RunResult> {
+    return this.exec([command, "--config", JSON.stringify(config)], options.env);
   }
 
   private exec(args: string[], env: Record<string, string> = {}): Promise<RunResult> {

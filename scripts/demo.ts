@@ -1,0 +1,232 @@
+#!/usr/bin/env node
+/**
+ * `npm start`: the project's main job in one command.
+ *
+ * Starts the local Microsoft Graph emulator and a webhook receiver, then runs `pulumi up` on the root
+ * Pulumi.yaml program (examples/demo: a mailbox, a Teams channel with lifecycle notifications, directory
+ * groups) through the real Pulumi CLI, and shows what Graph now holds. In a terminal it then offers the
+ * next steps (preview, drift, renewal, destroy) against the same, still running emulator.
+ *
+ * With real Azure credentials (MSGRAPH_CLIENT_ID or AZURE_CLIENT_ID in the environment, or msgraph:clientId
+ * in the stack config) the same program runs against Microsoft Graph instead; see the README.
+ *
+ *   npm start                  up on the emulator, then explore (in a terminal)
+ *   npm start -- --no-explore  up on the emulator and exit
+ */
+import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as readline from "node:readline/promises";
+import type { RunningEmulator } from "../emulator";
+
+const repo = path.resolve(__dirname, "..", "..");
+const runner = path.join(__dirname, "stack.js");
+const stateDir = path.join(repo, ".emulator", "demo");
+const stackName = process.env.PULUMI_STACK || "dev";
+
+/** Ids the demo watches on the emulator (it accepts any id; real Graph needs your own). */
+const demoIds = {
+  mailbox: "7a3f9d52-1c4b-4f0e-9a8d-2b6c5e4f3a21",
+  teamId: "2f1e0d9c-8b7a-4c6d-9e5f-4a3b2c1d0e9f",
+  channelId: "19:general@thread.tacv2",
+};
+
+const bold = (text: string) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
+const say = (text = "") => process.stdout.write(`${text}\n`);
+
+/** Runs scripts/stack.ts with the given arguments; output goes straight to the terminal. */
+function stack(args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [runner, ...args, "--dir", repo, "--stack", stackName], {
+      cwd: repo,
+      env: { ...process.env, ...env },
+      stdio: "inherit",
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve(code ?? 1));
+  });
+}
+
+/** The stack's config (secrets hidden), or {} when the stack does not exist yet. */
+function stackConfig(): Promise<Record<string, unknown>> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [runner, "config", "--dir", repo, "--stack", stackName], {
+      cwd: repo,
+      stdio: ["ignore", "pipe", "ignore"],
+    });
+    let out = "";
+    child.stdout.on("data", (chunk) => (out += chunk));
+    child.on("close", () => {
+      try {
+        resolve(JSON.parse(out));
+      } catch {
+        resolve({});
+      }
+    });
+  });
+}
+
+function demoClientState(): string {
+  const file = path.join(stateDir, "client-state");
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(stateDir, { recursive: true });
+    fs.writeFileSync(file, randomBytes(24).toString("base64url"), { mode: 0o600 });
+  }
+  return fs.readFileSync(file, "utf8").trim();
+}
+
+function showSubscriptions(emulator: RunningEmulator): void {
+  const live = emulator.admin.listSubscriptions();
+  say();
+  say(bold(`The emulator now holds ${live.length} subscription${live.length === 1 ? "" : "s"}:`));
+  for (const s of live) {
+    say(`  ${s.id}  ${String(s.changeType).padEnd(23)} ${s.resource}`);
+    say(`  ${"".padEnd(36)}  expires ${s.expirationDateTime}${s.lifecycleNotificationUrl ? "  (lifecycle events on)" : ""}`);
+  }
+}
+
+async function runOnGraph(): Promise<number> {
+  say(bold("Microsoft Graph credentials found: running the demo program against Microsoft Graph."));
+  say("(Unset MSGRAPH_CLIENT_ID / AZURE_CLIENT_ID and remove msgraph:clientId from the stack config to use the emulator.)");
+  say();
+  const code = await stack(["up", "--refresh"]);
+  if (code !== 0) {
+    say();
+    say("The program needs a reachable HTTPS notificationUrl and the ids of what to watch, for example:");
+    say(`  npm run stack -- config --config '{"notificationUrl": "https://example.com/api/notifications", "mailbox": "someone@contoso.com", "teamId": "...", "channelId": "..."}'`);
+  }
+  return code;
+}
+
+async function runOnEmulator(explore: boolean): Promise<number> {
+  const { startEmulator, startWebhookReceiver } = await import("../emulator");
+  const emulator = await startEmulator({ stateDir });
+  const receiver = await startWebhookReceiver({ stateDir });
+  const client = emulator.clients[0];
+  // The provider reads its settings from the MSGRAPH_* environment when the stack config has none, and
+  // trusts the emulator's certificate authority through NODE_EXTRA_CA_CERTS (TLS is verified as usual).
+  const env = {
+    MSGRAPH_TENANT_ID: client.tenantId,
+    MSGRAPH_CLIENT_ID: client.clientId,
+    MSGRAPH_CLIENT_SECRET: client.clientSecret,
+    MSGRAPH_ENDPOINT: emulator.url,
+    MSGRAPH_AUTHORITY_HOST: emulator.url,
+    NODE_EXTRA_CA_CERTS: emulator.caFile,
+  };
+  const config = {
+    notificationUrl: `${receiver.url}/notifications`,
+    lifecycleNotificationUrl: `${receiver.url}/lifecycle`,
+    ...demoIds,
+    clientState: { secret: demoClientState() },
+  };
+
+  try {
+    say(bold(`Local Microsoft Graph emulator: ${emulator.url}    webhook receiver: ${receiver.url}`));
+    say(`Signed in as the emulator's application client ${client.clientId} (${client.permissionType} permissions).`);
+    say("Running `pulumi up --refresh` on Pulumi.yaml (examples/demo/index.ts): the emulator starts empty each time,");
+    say("so the refresh drops subscriptions left in the state by an earlier run and up creates them again.");
+    say();
+    const code = await stack(["up", "--refresh", "--config", JSON.stringify(config)], env);
+    if (code !== 0) {
+      say(`\npulumi up failed (exit code ${code}).`);
+      return code;
+    }
+    showSubscriptions(emulator);
+    say(`Graph validated each notification URL first: the receiver answered ${receiver.validations.length} validation handshake${receiver.validations.length === 1 ? "" : "s"}.`);
+
+    if (!explore || !process.stdin.isTTY) {
+      say();
+      say(bold("What to try next"));
+      say("  npm start                 in a terminal: then preview, make drift, renew and destroy against the emulator");
+      say("  npm test                  unit tests and the engine tests (the real Pulumi CLI against the emulator)");
+      say("  examples/demo/index.ts    the program: edit it and run npm start again");
+      say("With Pulumi installed and real Azure credentials, `pulumi preview`, `pulumi refresh` and `pulumi destroy`");
+      say("work on this project as on any other (see the README).");
+      return 0;
+    }
+    return await explorer(emulator, env);
+  } finally {
+    await receiver.close();
+    await emulator.close();
+  }
+}
+
+async function explorer(emulator: RunningEmulator, env: Record<string, string>): Promise<number> {
+  const rl = readline.createInterface({ input: process.stdin, output: process.stdout });
+  const menu = [
+    "",
+    bold("What next? The emulator keeps running until you quit."),
+    "  p  pulumi preview --refresh --expect-no-changes   is Graph still what the program declares?",
+    "  d  drift: change inbox-mail's notificationUrl behind Pulumi's back, then preview (exit code 7)",
+    "  u  pulumi up --refresh                            repair drift, renew what is due",
+    "  t  move Graph's clock 6 days ahead                the mail subscription becomes due for renewal",
+    "  x  pulumi destroy                                 delete every subscription",
+    "  q  quit",
+  ].join("\n");
+  try {
+    for (;;) {
+      say(menu);
+      const answer = (await rl.question("> ")).trim().toLowerCase();
+      switch (answer) {
+        case "p": {
+          const code = await stack(["preview", "--refresh", "--expect-no-changes", "--diff"], env);
+          say(code === 0 ? "\nExit code 0: no drift." : `\nExit code ${code}${code === 7 ? ": the preview proposes changes." : ""}`);
+          break;
+        }
+        case "d": {
+          const mail = emulator.admin.listSubscriptions().find((s) => String(s.resource).includes("messages") && String(s.resource).includes("Inbox"));
+          if (!mail) {
+            say("No mail subscription in the emulator; run up first.");
+            break;
+          }
+          const elsewhere = String(mail.notificationUrl).replace(/\/notifications$/, "/somewhere-else");
+          emulator.admin.updateSubscription(mail.id, { notificationUrl: elsewhere });
+          say(`Changed ${mail.id} in the emulator: notificationUrl is now ${elsewhere}.`);
+          const code = await stack(["preview", "--refresh", "--expect-no-changes", "--diff"], env);
+          say(`\nExit code ${code}: a pipeline running this would fail here. Choose u to put it back with one PATCH.`);
+          break;
+        }
+        case "u":
+          await stack(["up", "--refresh"], env);
+          showSubscriptions(emulator);
+          break;
+        case "t": {
+          const now = emulator.admin.advanceClock(6 * 24 * 60);
+          say(`Graph's clock now reads ${now.toISOString()}. The mail subscription has under a day left,`);
+          say("which is within its renewBeforeMinutes: choose u to renew it by PATCH (the others keep their expiry).");
+          break;
+        }
+        case "x":
+          await stack(["destroy"], env);
+          showSubscriptions(emulator);
+          break;
+        case "q":
+        case "":
+          return 0;
+        default:
+          say(`Unknown choice '${answer}'.`);
+      }
+    }
+  } finally {
+    rl.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  const unknown = args.filter((arg) => arg !== "--no-explore" && arg !== "--graph");
+  if (unknown.length > 0) {
+    process.stderr.write(`demo: unknown argument ${unknown.join(" ")}\nusage: npm start [-- --no-explore] [-- --graph]\n`);
+    process.exit(2);
+  }
+  const config = await stackConfig();
+  const onGraph = args.includes("--graph")
+    || (!process.env.MSGRAPH_ENDPOINT && !!(process.env.MSGRAPH_CLIENT_ID || process.env.AZURE_CLIENT_ID || config["msgraph:clientId"]));
+  process.exitCode = onGraph ? await runOnGraph() : await runOnEmulator(!args.includes("--no-explore"));
+}
+
+void main().catch((error) => {
+  process.stderr.write(`demo: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
