@@ -160,7 +160,7 @@ async function explorer(emulator: RunningEmulator, env: Record<string, string>):
     "  p  pulumi preview --refresh --expect-no-changes   is Graph still what the program declares?",
     "  d  drift: change inbox-mail's notificationUrl behind Pulumi's back, then preview (exit code 7)",
     "  u  pulumi up --refresh                            repair drift, renew what is due",
-    "  t  move Graph's clock 6 days ahead                the mail subscription becomes due for renewal",
+    "  t  move Graph's clock 6 days ahead                renewal becomes due; a short-lived subscription expires",
     "  x  pulumi destroy                                 delete every subscription",
     "  q  quit",
   ].join("\n");
@@ -193,8 +193,9 @@ async function explorer(emulator: RunningEmulator, env: Record<string, string>):
           break;
         case "t": {
           const now = emulator.admin.advanceClock(6 * 24 * 60);
-          say(`Graph's clock now reads ${now.toISOString()}. The mail subscription has under a day left,`);
-          say("which is within its renewBeforeMinutes: choose u to renew it by PATCH (the others keep their expiry).");
+          say(`Graph's clock now reads ${now.toISOString()}. The mail subscription has under a day left, within its`);
+          say("renewBeforeMinutes; the Teams channel subscription (kept for a day) has expired and Graph deleted it.");
+          say("Choose u: it renews the first by PATCH and creates the second again; groups keep their expiry.");
           break;
         }
         case "x":

@@ -61,7 +61,7 @@ it("12. a project outside the repository installs the npm pack output and runs p
   // The stack runner imports only Node and @pulumi/pulumi, so the consumer runs its own copy against its own SDK.
   fs.copyFileSync(runnerScript, path.join(project, "stack.js"));
 
-  const stack = world.stack("consumer", { projectDir: project, runner: path.join(project, "stack.js") });
+  const stack = world.stack("consumer", { projectDir: project, projectName: "consumer", runner: path.join(project, "stack.js") });
   const config = {
     ...world.graphConfig(),
     notificationUrl: world.webhook("consumer"),

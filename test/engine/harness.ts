@@ -132,6 +132,8 @@ export interface StackOptions {
   runner?: string;
   /** Extra stack config, merged over the provider settings. */
   config?: Record<string, unknown>;
+  /** The project's name when projectDir holds its own Pulumi.yaml (default msgraph-engine-test). */
+  projectName?: string;
 }
 
 export interface RunOptions {
@@ -158,6 +160,7 @@ function programConfig(specs: SubscriptionSpecs): Record<string, unknown> {
 /** One Pulumi stack of the test program, run through the stack runner. */
 export class EngineStack {
   readonly projectDir: string;
+  readonly project: string;
   private readonly ownsProjectDir: boolean;
   private readonly runner: string;
   private readonly extraConfig: Record<string, unknown>;
@@ -166,12 +169,14 @@ export class EngineStack {
   constructor(private readonly world: World, readonly name: string, options: StackOptions = {}) {
     this.runner = options.runner ?? runnerScript;
     this.extraConfig = options.config ?? {};
+    this.project = options.projectName ?? projectName;
     this.ownsProjectDir = !options.projectDir;
     this.projectDir = options.projectDir ?? fs.mkdtempSync(path.join(os.tmpdir(), `msgraph-engine-${name}-`));
+    this.forgetState();
     if (!fs.existsSync(path.join(this.projectDir, "Pulumi.yaml"))) {
       fs.writeFileSync(
         path.join(this.projectDir, "Pulumi.yaml"),
-        `name: ${projectName}\nruntime: nodejs\nmain: ${JSON.stringify(options.programDir ?? programDir)}\n`,
+        `name: ${this.project}\nruntime: nodejs\nmain: ${JSON.stringify(options.programDir ?? programDir)}\n`,
       );
     }
   }
@@ -209,7 +214,25 @@ export class EngineStack {
 
   /** The state file itself in the file backend. */
   stateFile(): string {
-    return path.join(backendDir, ".pulumi", "stacks", projectName, `${this.name}.json`);
+    return path.join(backendDir, ".pulumi", "stacks", this.project, `${this.name}.json`);
+  }
+
+  /**
+   * Starts the stack from nothing: state left by an interrupted earlier run would name subscriptions of an
+   * emulator that no longer exists (and was encrypted with another project's passphrase salt).
+   */
+  private forgetState(): void {
+    const root = path.join(backendDir, ".pulumi");
+    const stacks = path.join(root, "stacks", this.project);
+    const files = fs.existsSync(stacks) ? fs.readdirSync(stacks).filter((f) => f.startsWith(`${this.name}.json`)) : [];
+    for (const leftover of [
+      ...files.map((f) => path.join(stacks, f)),
+      path.join(root, "history", this.project, this.name),
+      path.join(root, "backups", this.project, this.name),
+      path.join(root, "locks", this.project, this.name),
+    ]) {
+      fs.rmSync(leftover, { recursive: true, force: true });
+    }
   }
 
   /** Graph ids of the Subscription resources in the state, by resource name. */
