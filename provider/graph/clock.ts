@@ -5,6 +5,7 @@
  * rest of the process (one provider process serves one `pulumi` operation).
  */
 let offsetMs = 0;
+let observed = false;
 
 export function graphNow(): Date {
   return new Date(Date.now() + offsetMs);
@@ -16,10 +17,17 @@ export function observeGraphDate(dateHeader: string | null | undefined, received
   const serverTime = Date.parse(dateHeader);
   if (Number.isNaN(serverTime)) return;
   const offset = serverTime - receivedAt;
+  observed = true;
   // Ignore sub-second noise so that an unskewed clock stays exactly unskewed.
   offsetMs = Math.abs(offset) < 2000 ? 0 : offset;
 }
 
+/** Whether this process has heard Graph's clock yet; before that, graphNow() is the local clock. */
+export function graphClockObserved(): boolean {
+  return observed;
+}
+
 export function resetGraphClock(): void {
   offsetMs = 0;
+  observed = false;
 }

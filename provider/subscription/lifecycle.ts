@@ -1,13 +1,14 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { GraphApiError } from "../errors";
 import { SubscriptionsClient, type SubscriptionPatch, type SubscriptionRequest } from "../graph/client";
-import { graphNow } from "../graph/clock";
+import { graphClockObserved, graphNow } from "../graph/clock";
 import { resolveSettings, type ProviderSettings } from "../graph/settings";
 import { matchRule, resourceIdentity } from "../rules/resourcePath";
 import { permissionsFor } from "../rules/ruleTable";
 import { UNKNOWN as unknown, validateSubscription, type ValidationResult } from "../rules/validate";
 import { expiryVerdict, planLifetime, sameInstant, targetExpiration, type LifetimePlan } from "./lifetime";
 import {
+  graphDefaults,
   subscriptionInputNames,
   type ApiVersion,
   type GraphSubscription,
@@ -149,6 +150,8 @@ export async function diff(_id: string, olds: Record<string, unknown>, news: Rec
     // Graph deletes a subscription when it expires, so only a new one brings notifications back.
     if (verdict === "expired") replaces.push("expirationDateTime");
     else if (verdict === "renew" || expirationDrifted(state, lifetime.plan)) changed.push("expirationDateTime");
+    // The Node dynamic-provider host reports no per-property diff, so say why the engine will see a change.
+    if (verdict !== "fresh") console.log(explainExpiry(verdict, state, lifetime.plan));
   }
 
   const allChanged = [...new Set([...changed, ...replaces])];
@@ -161,6 +164,15 @@ export async function diff(_id: string, olds: Record<string, unknown>, news: Rec
     // one must go first; otherwise the new one is created first and notifications have no gap.
     deleteBeforeReplace: sameTarget(state, desired),
   };
+}
+
+function explainExpiry(verdict: "renew" | "expired", state: SubscriptionState, plan: LifetimePlan): string {
+  const left = Math.round((Date.parse(state.expirationDateTime) - graphNow().getTime()) / 60_000);
+  if (verdict === "expired") {
+    return `${state.resource}: expired at ${state.expirationDateTime}; Graph has deleted it, so it will be created again (notifications since then were missed)`;
+  }
+  const renewBefore = plan.mode === "relative" ? plan.renewBeforeMinutes : 0;
+  return `${state.resource}: expirationDateTime ${state.expirationDateTime} is ${left} minutes away (renewBeforeMinutes ${renewBefore}); renewing in place`;
 }
 
 /** Inputs whose desired value differs from the state, by the rules of each property. */
@@ -177,6 +189,9 @@ function changedInputs(state: SubscriptionState, desired: Partial<SubscriptionIn
         return false; // folded into the effective resource above
       case "apiVersion":
         return (state.apiVersion ?? undefined) !== (desired.apiVersion ?? undefined);
+      case "latestSupportedTlsVersion":
+      case "includeResourceData":
+        return !sameValue(state[name] ?? graphDefaults[name], next ?? graphDefaults[name]);
       default:
         return !sameValue(state[name], next);
     }
@@ -226,15 +241,44 @@ export async function create(news: Record<string, unknown>): Promise<pulumi.dyna
   const apiVersion = inputs.apiVersion ?? currentSettings().apiVersion;
   const lifetime = requireLifetime(inputs, apiVersion);
   const client = await graph();
-  const body = requestBody(inputs, targetExpiration(lifetime.plan, lifetime.max, graphNow()));
+  const calibrated = graphClockObserved();
+  let body = requestBody(inputs, targetExpiration(lifetime.plan, lifetime.max, graphNow()));
   let created: GraphSubscription;
   try {
     created = await client.create(body, apiVersion);
   } catch (error) {
-    if (!(GraphApiError.is(error) && error.statusCode === 409)) throw error;
-    created = await adoptOrExplain(client, inputs, body, apiVersion, error);
+    if (!GraphApiError.is(error)) throw error;
+    if (error.statusCode === 409) {
+      created = await adoptOrExplain(client, inputs, body, apiVersion, error);
+    } else if (error.statusCode === 400 && !calibrated && lifetime.plan.mode === "relative" && /expiration/i.test(error.graphMessage)) {
+      // This machine's clock ran ahead of Graph's, so "the maximum from now" was too far for Graph.
+      // The refusal taught us Graph's clock: ask again once.
+      body = requestBody(inputs, targetExpiration(lifetime.plan, lifetime.max, graphNow()));
+      created = await client.create(body, apiVersion);
+    } else {
+      throw error;
+    }
   }
+  if (!calibrated && lifetime.plan.mode === "relative") created = await correctForGraphClock(client, created, lifetime, apiVersion);
   return { id: created.id, outs: stateFrom(inputs, created, apiVersion, lifetime.ruleId) };
+}
+
+/**
+ * A relative lifetime was computed from this machine's clock before Graph's was known. If the
+ * clocks disagree by minutes, PATCH the expiry
+ * measured on Graph's clock, now that the POST's response has taught it. (Too far is corrected
+ * too: the program asked for that lifetime, and a clock far ahead can exceed the maximum.)
+ */
+async function correctForGraphClock(
+  client: SubscriptionsClient,
+  created: GraphSubscription,
+  lifetime: { plan: LifetimePlan; max: number },
+  apiVersion: ApiVersion,
+): Promise<GraphSubscription> {
+  const target = targetExpiration(lifetime.plan, lifetime.max, graphNow());
+  const offByMinutes = Math.abs(Date.parse(target) - Date.parse(created.expirationDateTime)) / 60_000;
+  if (offByMinutes < 5) return created;
+  return client.update(created.id, { expirationDateTime: target }, apiVersion);
 }
 
 function requireLifetime(inputs: SubscriptionInputs, apiVersion: ApiVersion): { plan: LifetimePlan; max: number; ruleId: string | null } {
@@ -335,6 +379,13 @@ function stateFrom(inputs: Partial<SubscriptionInputs>, graphValue: GraphSubscri
   for (const name of ["applicationId", "creatorId", "notificationContentType"] as const) {
     if (graphValue[name] !== undefined && graphValue[name] !== null) state[name] = graphValue[name];
   }
+  // Properties Graph fills in when the program leaves them out: report Graph's value.
+  if (state.latestSupportedTlsVersion === undefined && graphValue.latestSupportedTlsVersion) {
+    state.latestSupportedTlsVersion = graphValue.latestSupportedTlsVersion as SubscriptionState["latestSupportedTlsVersion"];
+  }
+  if (state.includeResourceData === undefined && typeof graphValue.includeResourceData === "boolean") {
+    state.includeResourceData = graphValue.includeResourceData;
+  }
   return state;
 }
 
@@ -364,7 +415,10 @@ export async function read(id: string, props: Record<string, unknown>): Promise<
 function inputsFromState(state: SubscriptionState): Record<string, unknown> {
   const inputs: Record<string, unknown> = {};
   for (const name of subscriptionInputNames) {
-    if (name !== "expirationDateTime" && state[name] !== undefined) inputs[name] = state[name];
+    if (name === "expirationDateTime" || state[name] === undefined) continue;
+    // A value equal to Graph's default may be Graph's own, not the program's; leaving it out is the same subscription.
+    if (name in graphDefaults && state[name] === graphDefaults[name as keyof typeof graphDefaults]) continue;
+    inputs[name] = state[name];
   }
   if (state.requestedExpirationDateTime) {
     inputs.expirationDateTime = sameInstant(state.expirationDateTime, state.lastWrittenExpirationDateTime)
@@ -406,6 +460,8 @@ export async function update(id: string, olds: Record<string, unknown>, news: Re
       applicationId: state.applicationId,
       creatorId: state.creatorId,
       notificationContentType: state.notificationContentType,
+      latestSupportedTlsVersion: state.latestSupportedTlsVersion,
+      includeResourceData: state.includeResourceData,
     };
   }
   const next = stateFrom(inputs, graphValue, apiVersion, lifetime.ruleId);

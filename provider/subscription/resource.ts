@@ -2,6 +2,22 @@ import * as pulumi from "@pulumi/pulumi";
 import { subscriptionProvider } from "./provider";
 import type { SubscriptionInputsIn } from "./schema";
 
+const outputNames = [
+  "resource",
+  "changeType",
+  "notificationUrl",
+  "lifecycleNotificationUrl",
+  "expirationDateTime",
+  "clientState",
+  "applicationId",
+  "creatorId",
+  "notificationContentType",
+  "includeResourceData",
+  "latestSupportedTlsVersion",
+  "graphApiVersion",
+  "ruleId",
+] as const satisfies readonly (keyof Subscription)[];
+
 /** Inputs of a Subscription, each of which may be a Pulumi Input (see schema.ts for the rules). */
 export type SubscriptionArgs = { [K in keyof SubscriptionInputsIn]: pulumi.Input<SubscriptionInputsIn[K]> };
 
@@ -33,14 +49,11 @@ export class Subscription extends pulumi.dynamic.Resource {
 
   constructor(name: string, args: SubscriptionArgs, opts?: pulumi.CustomResourceOptions) {
     const props = {
+      // Every declared output is seeded, so that Pulumi exposes it even when the program does not
+      // give it as an input (expirationDateTime with lifetimeMinutes, Graph's defaults, ...).
+      ...Object.fromEntries(outputNames.map((name) => [name, undefined])),
       ...args,
       clientState: args.clientState === undefined ? undefined : pulumi.secret(args.clientState),
-      // Output-only properties are seeded so that Pulumi exposes them on the resource.
-      applicationId: undefined,
-      creatorId: undefined,
-      notificationContentType: undefined,
-      graphApiVersion: undefined,
-      ruleId: undefined,
     };
     const secretOutputs = [...(opts?.additionalSecretOutputs ?? []), "clientState"];
     super(subscriptionProvider, name, props, { ...opts, additionalSecretOutputs: secretOutputs }, "msgraph", "Subscription");

@@ -123,3 +123,14 @@ export const graphSubscription = z.object({
   notificationContentType: z.string().nullish(),
 });
 export type GraphSubscription = z.infer<typeof graphSubscription>;
+
+/**
+ * What Graph applies when an input is left out, so that "not given" and "given as the default" are
+ * the same subscription and neither is a change.
+ * latestSupportedTlsVersion: "Microsoft Graph defaults the property to v1_2" (subscription resource page);
+ * includeResourceData: rich notifications are opt-in (change-notifications-with-resource-data page).
+ */
+export const graphDefaults = {
+  latestSupportedTlsVersion: "v1_2",
+  includeResourceData: false,
+} as const satisfies Partial<Record<SubscriptionInputName, unknown>>;

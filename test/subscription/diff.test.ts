@@ -94,6 +94,18 @@ describe("diff", () => {
     expect(await diff(state, { ...fixed, expirationDateTime: inMinutes(400) })).toEqual({ changes: true });
   });
 
+  it.each([
+    ["latestSupportedTlsVersion", "v1_2"],
+    ["includeResourceData", false],
+  ])("treats %s left out and Graph's default %p as the same subscription", async (name, graphDefault) => {
+    expect(await diff(stateFor({ ...desired, [name]: graphDefault }), desired)).toEqual({ changes: false });
+    expect(await diff(stateFor(desired), { ...desired, [name]: graphDefault })).toEqual({ changes: false });
+  });
+
+  it("replaces when a non-default TLS version is removed from the program", async () => {
+    expect(await diff(stateFor({ ...desired, latestSupportedTlsVersion: "v1_3" }), desired)).toMatchObject({ replaces: ["latestSupportedTlsVersion"] });
+  });
+
   it("replaces when the resource is not yet known during preview", async () => {
     const result = await diff(stateFor(desired), { ...desired, resource: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" });
     expect(result).toMatchObject({ changes: true, replaces: ["resource"] });

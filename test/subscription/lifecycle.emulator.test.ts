@@ -111,6 +111,23 @@ describe("create", () => {
     expect(minutes).toBeLessThanOrEqual(600);
   });
 
+  it("reports Graph's defaults for properties the program left out", async () => {
+    const { outs } = await created();
+    expect(outs).toMatchObject({ latestSupportedTlsVersion: "v1_2", includeResourceData: false });
+    expect(await lifecycle.diff("id", outs, mail())).toEqual({ changes: false });
+  });
+
+  it.each([
+    ["behind", 300],
+    ["ahead of", -300],
+  ])("measures the lifetime on Graph's clock when this machine's clock is %s Graph's", async (_how, minutes) => {
+    emulator.admin.advanceClock(minutes);
+    const { outs } = await created();
+    const minutesLeft = (Date.parse(outs.expirationDateTime) - emulator.admin.now().getTime()) / 60_000;
+    expect(minutesLeft).toBeGreaterThan(598);
+    expect(minutesLeft).toBeLessThanOrEqual(600);
+  });
+
   it("explains a 409 duplicate with the existing id and the two ways out", async () => {
     const first = await created();
     await expect(created({ ...mail(), notificationUrl: `${receiver.url}/other` })).rejects.toThrow(
