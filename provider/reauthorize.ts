@@ -15,11 +15,12 @@ export interface ReauthorizeOptions {
  * to combine it with a PATCH of the same subscription within ten minutes.
  */
 export async function reauthorizeSubscription(id: string, options: ReauthorizeOptions = {}): Promise<void> {
-  const settings = { ...resolveSettings(), ...definedOnly(options.settings ?? {}) } as ProviderSettings;
+  // Overrides resolve like stack config, so a cloud given here brings its own Graph host and authority.
+  const overrides = (options.settings ?? {}) as Record<string, unknown>;
+  const settings = resolveSettings((key) => {
+    const value = overrides[key.slice("msgraph:".length)];
+    return value === undefined ? undefined : String(value);
+  });
   const client = await SubscriptionsClient.connect(settings);
   await client.reauthorize(id, options.apiVersion ?? settings.apiVersion);
-}
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -1,5 +1,5 @@
 import type { TokenCredential } from "@azure/identity";
-import { isMicrosoftAuthority } from "./clouds";
+import { cloudEndpoints, isMicrosoftAuthority } from "./clouds";
 import type { ProviderSettings } from "./settings";
 import { SettingsError } from "./settings";
 
@@ -61,7 +61,12 @@ export async function createCredential(settings: ProviderSettings, env: NodeJS.P
   };
 }
 
-/** `https://graph.microsoft.com/.default`: the app's granted permissions, whatever they are. */
+/**
+ * `https://graph.microsoft.com/.default`: the app's granted permissions, whatever they are. A
+ * Microsoft authority issues tokens for its cloud's Graph, also when requests go through a custom
+ * endpoint (a proxy); a private authority (the emulator) issues them for the endpoint itself.
+ */
 export function graphScope(settings: ProviderSettings): string {
-  return `${settings.endpoint}/.default`;
+  const audience = isMicrosoftAuthority(settings.authorityHost) ? cloudEndpoints[settings.cloud].graph : settings.endpoint;
+  return `${audience}/.default`;
 }

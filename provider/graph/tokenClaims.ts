@@ -23,9 +23,11 @@ export function readTokenPermissions(accessToken: string): TokenPermissions {
   }
   const roles = Array.isArray(claims.roles) ? claims.roles.map(String) : [];
   const scopes = typeof claims.scp === "string" ? claims.scp.split(" ").filter(Boolean) : [];
-  if (roles.length > 0 && scopes.length === 0) return { permissionType: "application", granted: roles };
   if (scopes.length > 0) {
     return { permissionType: claims.tid === consumerTenantId ? "delegated-personal" : "delegated-work", granted: scopes };
   }
+  // Delegated tokens always carry scp; a token without one is app-only, even when nothing is
+  // consented yet (then it has no roles either, the commonest misconfiguration of all).
+  if (typeof claims.tid === "string" || roles.length > 0) return { permissionType: "application", granted: roles };
   return { permissionType: undefined, granted: [] };
 }

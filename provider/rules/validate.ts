@@ -9,6 +9,7 @@ import {
   type PermissionType,
   type SubscriptionInputs,
 } from "../subscription/schema";
+import { maximumSafetyMarginMinutes } from "../subscription/lifetime";
 import { matchRules, parseResource, templatesOf, type RuleMatch } from "./resourcePath";
 import { permissionColumnOf, permissionsFor, type ResourceRule } from "./ruleTable";
 
@@ -285,7 +286,9 @@ class Checks {
     }
 
     const renewBefore = this.known("renewBeforeMinutes");
-    const effective = this.effectiveLifetime();
+    // Compare with the lifetime the provider will actually ask for: a safety margin below the maximum.
+    const planned = this.effectiveLifetime();
+    const effective = planned === undefined ? undefined : Math.min(planned, (this.maxLifetimeMinutes ?? Infinity) - maximumSafetyMarginMinutes);
     if (renewBefore !== undefined && effective !== undefined && renewBefore >= effective) {
       this.fail(
         "renewBeforeMinutes",
@@ -440,9 +443,16 @@ function deliveryAddressProblem(address: string, allowed: readonly DeliveryKind[
   }
   const url = tryUrl(address);
   if (!url || url.protocol !== "https:" || !url.hostname) {
-    return `'${address}' is not an https:// URL; Graph delivers only over HTTPS. Use ${forms}`;
+    return `'${withoutQueryValues(address)}' is not an https:// URL; Graph delivers only over HTTPS. Use ${forms}`;
   }
   return undefined;
+}
+
+/** Webhook URLs often carry a key in the query (Azure Functions' ?code=); messages end up in CI logs. */
+function withoutQueryValues(address: string): string {
+  const [base, query] = address.split("?", 2);
+  if (query === undefined) return address;
+  return `${base}?${query.split("&").map((pair) => `${pair.split("=")[0]}=…`).join("&")}`;
 }
 
 function isEventGrid(address: string): boolean {

@@ -3,14 +3,17 @@ import { GraphApiError } from "../errors";
 import { SubscriptionsClient, type SubscriptionPatch, type SubscriptionRequest } from "../graph/client";
 import { graphClockObserved, graphNow } from "../graph/clock";
 import { resolveSettings, type ProviderSettings } from "../graph/settings";
-import { matchRule, resourceIdentity } from "../rules/resourcePath";
+import { matchRules, parseResource, resourceIdentity } from "../rules/resourcePath";
 import { permissionsFor } from "../rules/ruleTable";
-import { UNKNOWN as unknown, validateSubscription, type ValidationResult } from "../rules/validate";
-import { expiryVerdict, planLifetime, sameInstant, targetExpiration, type LifetimePlan } from "./lifetime";
+import { minimumLifetimeMinutes, UNKNOWN as unknown, validateSubscription } from "../rules/validate";
+import { expiryVerdict, planLifetime, sameInstant, targetExpiration, type ExpiryVerdict, type LifetimePlan } from "./lifetime";
 import {
   graphDefaults,
+  canonicalChangeType,
+  changeTypes,
   subscriptionInputNames,
   type ApiVersion,
+  type ChangeType,
   type GraphSubscription,
   type PermissionType,
   type SubscriptionInputName,
@@ -42,6 +45,8 @@ export type SubscriptionState = Partial<SubscriptionInputs> & {
   requestedExpirationDateTime?: string;
   /** What Graph answered at the provider's last write: a live value that differs is drift. */
   lastWrittenExpirationDateTime: string;
+  /** Graph's time of the provider's last PATCH: Graph asks for ten minutes between a PATCH and a reauthorize. */
+  lastPatchedDateTime?: string;
   /** The API version the subscription is managed through. */
   graphApiVersion: ApiVersion;
   /** The rule-table row the resource matched, so stale limits can be traced. */
@@ -50,23 +55,40 @@ export type SubscriptionState = Partial<SubscriptionInputs> & {
 };
 
 let settings: ProviderSettings | undefined;
+let settingsError: Error | undefined;
 let connection: Promise<SubscriptionsClient> | undefined;
 let tokenPermissions: ReturnType<SubscriptionsClient["tokenPermissions"]> | undefined;
+/** The permission type the token showed, when msgraph:permissionType does not say. */
+let learnedPermissionType: PermissionType | undefined;
 
 export async function configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-  useSettings(resolveSettings((key) => req.config.get(key)));
+  try {
+    useSettings(resolveSettings((key) => req.config.get(key)));
+  } catch (error) {
+    // The host keeps using this provider after a failed configure; keep failing with the same
+    // message rather than quietly falling back to the environment.
+    settingsError = error as Error;
+    throw error;
+  }
 }
 
 /** Replaces the provider settings (configure, tests, the command line). */
 export function useSettings(next: ProviderSettings): void {
   settings = next;
+  settingsError = undefined;
   connection = undefined;
   tokenPermissions = undefined;
+  learnedPermissionType = undefined;
 }
 
 function currentSettings(): ProviderSettings {
+  if (settingsError) throw settingsError;
   settings ??= resolveSettings();
   return settings;
+}
+
+function permissionType(): PermissionType | undefined {
+  return currentSettings().permissionType ?? learnedPermissionType;
 }
 
 function graph(): Promise<SubscriptionsClient> {
@@ -75,17 +97,20 @@ function graph(): Promise<SubscriptionsClient> {
 }
 
 export async function check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
+  try {
+    return await checkInputs(news);
+  } catch (error) {
+    // check must never throw: the engine would print a stack instead of a property-level message.
+    return { inputs: news, failures: [{ property: "resource", reason: `could not be checked: ${(error as Error).message ?? String(error)}` }] };
+  }
+}
+
+async function checkInputs(news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
   const { __provider, ...raw } = news;
   const config = currentSettings();
   const apiVersion = (typeof raw.apiVersion === "string" && raw.apiVersion !== unknown ? raw.apiVersion : config.apiVersion) as ApiVersion;
   const context = { apiVersion, cloud: config.cloud, permissionType: config.permissionType };
-  let result: ValidationResult;
-  try {
-    result = validateSubscription(raw, context);
-  } catch (error) {
-    // check must never throw: the engine would print a stack instead of a property-level message.
-    return { inputs: news, failures: [{ property: "resource", reason: `could not be validated: ${String(error)}` }] };
-  }
+  const result = validateSubscription(raw, context);
   for (const warning of result.warnings) console.warn(`warning: ${warning}`);
   if (!result.valid) return { inputs: news, failures: result.failures };
 
@@ -105,8 +130,8 @@ async function permissionFailures(
   context: { apiVersion: ApiVersion; cloud: ProviderSettings["cloud"]; permissionType?: PermissionType },
 ): Promise<pulumi.dynamic.CheckFailure[]> {
   if (typeof inputs.resource !== "string" || inputs.resource === unknown) return [];
-  const matched = matchRule(inputs.resource, context.apiVersion);
-  if (!matched) return [];
+  const candidates = matchRules(inputs.resource, context.apiVersion);
+  if (candidates.length === 0) return [];
   let granted: Awaited<NonNullable<typeof tokenPermissions>>;
   try {
     tokenPermissions ??= graph().then((client) => client.tokenPermissions());
@@ -117,6 +142,9 @@ async function permissionFailures(
   }
   const permissionType = context.permissionType ?? granted.permissionType;
   if (!permissionType) return [];
+  learnedPermissionType ??= granted.permissionType;
+  // Rows can tie on a path (driveItem on personal and business OneDrive); the permission type picks.
+  const matched = candidates.find((c) => permissionsFor(c.rule, permissionType) !== null) ?? candidates[0];
   if (!context.permissionType) {
     // The token decides the permission type; rules that depend on it (me/ paths, supported types) apply now.
     const again = validateSubscription(inputs, { ...context, permissionType });
@@ -138,7 +166,7 @@ async function permissionFailures(
   ];
 }
 
-export async function diff(_id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
+export async function diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
   const state = olds as SubscriptionState;
   const desired = news as Partial<SubscriptionInputs>;
   const changed = changedInputs(state, desired);
@@ -146,7 +174,7 @@ export async function diff(_id: string, olds: Record<string, unknown>, news: Rec
 
   const lifetime = lifetimeFor(desired, state.graphApiVersion ?? currentSettings().apiVersion);
   if (lifetime && hasKnown(desired, "expirationDateTime", "lifetimeMinutes", "renewBeforeMinutes")) {
-    const verdict = expiryVerdict(lifetime.plan, state.expirationDateTime, graphNow());
+    const verdict = await verdictOnGraphClock(id, state, lifetime.plan);
     // Graph deletes a subscription when it expires, so only a new one brings notifications back.
     if (verdict === "expired") replaces.push("expirationDateTime");
     else if (verdict === "renew" || expirationDrifted(state, lifetime.plan)) changed.push("expirationDateTime");
@@ -164,6 +192,24 @@ export async function diff(_id: string, olds: Record<string, unknown>, news: Rec
     // one must go first; otherwise the new one is created first and notifications have no gap.
     deleteBeforeReplace: sameTarget(state, desired),
   };
+}
+
+/**
+ * Renew or re-create is decided against Graph's clock. Before this process has heard it (a plain
+ * `pulumi up`, no refresh), a verdict other than "fresh" is confirmed with a GET: its Date header
+ * teaches the clock, and a 404 proves the subscription gone. A wrong local clock must never delete a
+ * live subscription or skip a renewal Graph needs.
+ */
+async function verdictOnGraphClock(id: string, state: SubscriptionState, plan: LifetimePlan): Promise<ExpiryVerdict> {
+  const local = expiryVerdict(plan, state.expirationDateTime, graphNow());
+  if (local === "fresh" || graphClockObserved()) return local;
+  try {
+    const live = await (await graph()).get(id, state.graphApiVersion ?? currentSettings().apiVersion);
+    if (!live) return "expired";
+    return expiryVerdict(plan, live.expirationDateTime, graphNow());
+  } catch {
+    return local;
+  }
 }
 
 function explainExpiry(verdict: "renew" | "expired", state: SubscriptionState, plan: LifetimePlan): string {
@@ -211,12 +257,15 @@ function hasKnown(values: Record<string, unknown>, ...names: string[]): boolean 
 /** The resource as Graph identifies it for duplicates, with the payment model made explicit. */
 function effectiveResource(inputs: { resource?: string; paymentModel?: string }): string {
   if (!inputs.resource) return "";
-  const model = inputs.paymentModel ?? new URLSearchParams(inputs.resource.split("?")[1] ?? "").get("model") ?? "";
-  return `${resourceIdentity(inputs.resource)}#model=${model}`;
+  const parsed = parseResource(inputs.resource);
+  const model = inputs.paymentModel ?? (parsed.ok ? parsed.value.model : undefined) ?? "";
+  return `${resourceIdentity(inputs.resource)}#model=${model.toUpperCase()}`;
 }
 
 function sameTarget(state: SubscriptionState, desired: Partial<SubscriptionInputs>): boolean {
+  // Not known yet (preview): assume the same target, which is what the update will most likely find.
   if (typeof desired.resource !== "string" || typeof desired.changeType !== "string") return true;
+  if (desired.resource === unknown || desired.changeType === unknown) return true;
   return resourceIdentity(state.resource) === resourceIdentity(desired.resource) && state.changeType === desired.changeType;
 }
 
@@ -244,13 +293,14 @@ export async function create(news: Record<string, unknown>): Promise<pulumi.dyna
   const calibrated = graphClockObserved();
   let body = requestBody(inputs, targetExpiration(lifetime.plan, lifetime.max, graphNow()));
   let created: GraphSubscription;
+  let patched = false;
   try {
     created = await client.create(body, apiVersion);
   } catch (error) {
     if (!GraphApiError.is(error)) throw error;
     if (error.statusCode === 409) {
-      created = await adoptOrExplain(client, inputs, body, apiVersion, error);
-    } else if (error.statusCode === 400 && !calibrated && lifetime.plan.mode === "relative" && /expiration/i.test(error.graphMessage)) {
+      ({ subscription: created, patched } = await adoptOrExplain(client, inputs, body, apiVersion, error));
+    } else if (isExpiryRefusal(error, calibrated, lifetime.plan)) {
       // This machine's clock ran ahead of Graph's, so "the maximum from now" was too far for Graph.
       // The refusal taught us Graph's clock: ask again once.
       body = requestBody(inputs, targetExpiration(lifetime.plan, lifetime.max, graphNow()));
@@ -259,15 +309,27 @@ export async function create(news: Record<string, unknown>): Promise<pulumi.dyna
       throw error;
     }
   }
-  if (!calibrated && lifetime.plan.mode === "relative") created = await correctForGraphClock(client, created, lifetime, apiVersion);
-  return { id: created.id, outs: stateFrom(inputs, created, apiVersion, lifetime.ruleId) };
+  // From here on Graph holds the subscription: nothing may throw, or it would be orphaned.
+  if (!calibrated && lifetime.plan.mode === "relative") {
+    const corrected = await correctForGraphClock(client, created, lifetime, apiVersion);
+    patched ||= corrected !== created;
+    created = corrected;
+  }
+  const state = stateFrom(inputs, created, apiVersion, lifetime.ruleId);
+  // Adoption and clock correction are PATCHes, which start Graph's ten-minute no-reauthorize window.
+  if (patched) state.lastPatchedDateTime = graphNow().toISOString();
+  return { id: created.id, outs: state };
+}
+
+function isExpiryRefusal(error: GraphApiError, calibrated: boolean, plan: LifetimePlan): boolean {
+  return error.statusCode === 400 && !calibrated && plan.mode === "relative" && /expiration/i.test(error.graphMessage);
 }
 
 /**
  * A relative lifetime was computed from this machine's clock before Graph's was known. If the
- * clocks disagree by minutes, PATCH the expiry
- * measured on Graph's clock, now that the POST's response has taught it. (Too far is corrected
- * too: the program asked for that lifetime, and a clock far ahead can exceed the maximum.)
+ * clocks disagree by minutes, PATCH the expiry measured on Graph's clock, now that the POST's
+ * response has taught it (too far is corrected too: a clock far ahead can exceed the maximum).
+ * Best effort: the subscription exists either way, and the next `pulumi up` renews it if needed.
  */
 async function correctForGraphClock(
   client: SubscriptionsClient,
@@ -275,14 +337,24 @@ async function correctForGraphClock(
   lifetime: { plan: LifetimePlan; max: number },
   apiVersion: ApiVersion,
 ): Promise<GraphSubscription> {
+  if (lifetime.plan.mode !== "relative" || lifetime.plan.lifetimeMinutes <= minimumLifetimeMinutes) return created; // Graph's floor, not a skew
   const target = targetExpiration(lifetime.plan, lifetime.max, graphNow());
   const offByMinutes = Math.abs(Date.parse(target) - Date.parse(created.expirationDateTime)) / 60_000;
   if (offByMinutes < 5) return created;
-  return client.update(created.id, { expirationDateTime: target }, apiVersion);
+  try {
+    return await client.update(created.id, { expirationDateTime: target }, apiVersion);
+  } catch (error) {
+    console.warn(`warning: subscription ${created.id} was created, but correcting its expiry for Graph's clock failed (${(error as Error).message}); the next pulumi up renews it if needed`);
+    return created;
+  }
 }
 
 function requireLifetime(inputs: SubscriptionInputs, apiVersion: ApiVersion): { plan: LifetimePlan; max: number; ruleId: string | null } {
-  const result = validateSubscription(inputs as unknown as Record<string, unknown>, { apiVersion, cloud: currentSettings().cloud });
+  const result = validateSubscription(inputs as unknown as Record<string, unknown>, {
+    apiVersion,
+    cloud: currentSettings().cloud,
+    permissionType: permissionType(),
+  });
   if (result.maxLifetimeMinutes === undefined) {
     const reasons = result.failures.map((f) => `${f.property}: ${f.reason}`).join("; ");
     throw new Error(`Subscription on ${inputs.resource} cannot be created: ${reasons || "the resource matches no rule"}`);
@@ -321,8 +393,10 @@ function resourceWithModel(resource: string, model: string | undefined): string 
 
 /**
  * Graph refuses a second subscription for the same resource and changeType with 409 and the
- * existing id in the message. With adoptExisting the existing one is taken over (its expiry and
- * URL brought to the program's values); otherwise the error says how to proceed.
+ * existing id in the message. That subscription may be our own: the Graph client retries a POST
+ * after 429/503/504, and a gateway timeout can hide a creation that succeeded. Otherwise, with
+ * adoptExisting, the existing one is taken over (its expiry and URL brought to the program's
+ * values) provided everything Graph cannot change in place matches; else the error says how to proceed.
  */
 async function adoptOrExplain(
   client: SubscriptionsClient,
@@ -330,12 +404,14 @@ async function adoptOrExplain(
   body: SubscriptionRequest,
   apiVersion: ApiVersion,
   conflict: GraphApiError,
-): Promise<GraphSubscription> {
+): Promise<{ subscription: GraphSubscription; patched: boolean }> {
   const existingId =
     /Subscription Id ([0-9A-Za-z-]+) already exists/i.exec(conflict.graphMessage)?.[1] ??
     (await client.list(apiVersion)).find(
-      (s) => resourceIdentity(s.resource) === resourceIdentity(body.resource) && s.changeType === body.changeType,
+      (s) => resourceIdentity(s.resource) === resourceIdentity(body.resource) && sameChangeType(s.changeType, body.changeType),
     )?.id;
+  const existing = existingId ? await client.get(existingId, apiVersion) : undefined;
+  if (existing && isOurRetriedCreate(existing, body)) return { subscription: existing, patched: false };
   if (!inputs.adoptExisting) {
     throw new Error(
       `Graph already has subscription ${existingId ?? "(id not reported)"} for changeType '${inputs.changeType}' on '${inputs.resource}' ` +
@@ -344,19 +420,55 @@ async function adoptOrExplain(
         `or delete it (msgraph-subscriptions delete ${existingId ?? "<id>"}) and run pulumi up again.`,
     );
   }
-  if (!existingId) throw new Error(`adoptExisting: Graph reported a duplicate of '${inputs.resource}' but did not say which subscription it is, and none was found in the list.`);
-  const existing = await client.get(existingId, apiVersion);
-  if (!existing) throw new Error(`adoptExisting: subscription ${existingId} disappeared while being adopted; run pulumi up again.`);
-  const mismatched = (["lifecycleNotificationUrl", "includeResourceData", "latestSupportedTlsVersion", "notificationQueryOptions"] as const).filter(
-    (name) => body[name] !== undefined && existing[name] !== undefined && existing[name] !== null && !sameValue(existing[name], body[name]),
-  );
+  if (!existingId || !existing) {
+    throw new Error(`adoptExisting: Graph reported a duplicate of '${inputs.resource}' but it could not be found (id ${existingId ?? "not reported"}); run pulumi up again.`);
+  }
+  const mismatched = immutableDifferences(existing, body);
   if (mismatched.length > 0) {
     throw new Error(
       `adoptExisting: subscription ${existingId} differs from the program in ${mismatched.join(", ")}, which Graph cannot change in place. ` +
         `Delete it (msgraph-subscriptions delete ${existingId}) so that pulumi up creates one as declared, or make the program match it.`,
     );
   }
-  return client.update(existingId, { expirationDateTime: body.expirationDateTime, notificationUrl: body.notificationUrl }, apiVersion);
+  const subscription = await client.update(existingId, { expirationDateTime: body.expirationDateTime, notificationUrl: body.notificationUrl }, apiVersion);
+  return { subscription, patched: true };
+}
+
+function sameChangeType(a: string, b: string): boolean {
+  const canonical = (value: string) =>
+    canonicalChangeType(value.split(",").map((part) => part.trim().toLowerCase()).filter((part): part is ChangeType => (changeTypes as readonly string[]).includes(part)));
+  return canonical(a) === canonical(b);
+}
+
+/** Exactly what this request asked for, down to the expiry instant: the POST that timed out did land. */
+function isOurRetriedCreate(existing: GraphSubscription, body: SubscriptionRequest): boolean {
+  return (
+    existing.notificationUrl === body.notificationUrl &&
+    Math.abs(Date.parse(existing.expirationDateTime) - Date.parse(body.expirationDateTime)) < 1000 &&
+    (existing.clientState ?? undefined) === (body.clientState ?? undefined) &&
+    immutableDifferences(existing, body).length === 0
+  );
+}
+
+/**
+ * Properties Graph cannot change in place whose values differ, an absent side counting as Graph's
+ * default. clientState is compared only when Graph returns it (List hides it; Get shows it).
+ */
+function immutableDifferences(existing: GraphSubscription, body: SubscriptionRequest): string[] {
+  const names = [
+    "lifecycleNotificationUrl",
+    "includeResourceData",
+    "latestSupportedTlsVersion",
+    "notificationQueryOptions",
+    "notificationUrlAppId",
+    "encryptionCertificateId",
+  ] as const;
+  const differing: string[] = names.filter((name) => {
+    const fallback = (graphDefaults as Record<string, unknown>)[name];
+    return !sameValue(existing[name] ?? fallback, body[name] ?? fallback);
+  });
+  if (existing.clientState != null && body.clientState !== undefined && existing.clientState !== body.clientState) differing.push("clientState");
+  return differing;
 }
 
 function stateFrom(inputs: Partial<SubscriptionInputs>, graphValue: GraphSubscription, apiVersion: ApiVersion, ruleId: string | null): SubscriptionState {
@@ -434,22 +546,34 @@ export async function update(id: string, olds: Record<string, unknown>, news: Re
   const apiVersion = inputs.apiVersion ?? state.graphApiVersion ?? currentSettings().apiVersion;
   const lifetime = requireLifetime(inputs, apiVersion);
   const changed = changedInputs(state, inputs);
+  const client = await graph();
+  const verdict = await verdictOnGraphClock(id, state, lifetime.plan);
+  const calibrated = graphClockObserved();
+  const renew =
+    changed.includes("expirationDateTime") || changed.includes("lifetimeMinutes") || verdict === "renew" || expirationDrifted(state, lifetime.plan);
+
   const patch: SubscriptionPatch = {};
   if (changed.includes("notificationUrl")) patch.notificationUrl = inputs.notificationUrl;
-  const verdict = expiryVerdict(lifetime.plan, state.expirationDateTime, graphNow());
-  if (changed.includes("expirationDateTime") || changed.includes("lifetimeMinutes") || verdict === "renew" || expirationDrifted(state, lifetime.plan)) {
-    patch.expirationDateTime = targetExpiration(lifetime.plan, lifetime.max, graphNow());
-  }
-  const client = await graph();
-  // Graph: don't reauthorize and PATCH the same subscription within ten minutes; a PATCH that
-  // renews also reauthorizes. So a trigger change folds into a renewal when a PATCH is due anyway.
+  if (renew) patch.expirationDateTime = targetExpiration(lifetime.plan, lifetime.max, graphNow());
   if (changed.includes("reauthorizeTrigger")) {
-    if (Object.keys(patch).length > 0) patch.expirationDateTime ??= targetExpiration(lifetime.plan, lifetime.max, graphNow());
-    else await client.reauthorize(id, apiVersion);
+    // Graph: a renewing PATCH also reauthorizes, and a reauthorize must not follow a PATCH within
+    // ten minutes. So the trigger folds into a renewal when a PATCH is due anyway or was just made.
+    if (Object.keys(patch).length > 0 || patchedWithinMinutes(state, 10)) {
+      patch.expirationDateTime ??= targetExpiration(lifetime.plan, lifetime.max, graphNow());
+    } else {
+      await client.reauthorize(id, apiVersion);
+    }
   }
+
   let graphValue: GraphSubscription;
   if (Object.keys(patch).length > 0) {
-    graphValue = await client.update(id, patch, apiVersion);
+    try {
+      graphValue = await client.update(id, patch, apiVersion);
+    } catch (error) {
+      if (!(GraphApiError.is(error) && patch.expirationDateTime && isExpiryRefusal(error, calibrated, lifetime.plan))) throw error;
+      // This machine's clock ran ahead of Graph's; the refusal taught us Graph's clock.
+      graphValue = await client.update(id, { ...patch, expirationDateTime: targetExpiration(lifetime.plan, lifetime.max, graphNow()) }, apiVersion);
+    }
   } else {
     graphValue = {
       id,
@@ -466,7 +590,15 @@ export async function update(id: string, olds: Record<string, unknown>, news: Re
   }
   const next = stateFrom(inputs, graphValue, apiVersion, lifetime.ruleId);
   if (!patch.expirationDateTime) next.lastWrittenExpirationDateTime = state.lastWrittenExpirationDateTime;
+  const patched = Object.keys(patch).length > 0;
+  if (patched) next.lastPatchedDateTime = graphNow().toISOString();
+  else if (state.lastPatchedDateTime) next.lastPatchedDateTime = state.lastPatchedDateTime;
   return { outs: next };
+}
+
+function patchedWithinMinutes(state: SubscriptionState, minutes: number): boolean {
+  if (!state.lastPatchedDateTime) return false;
+  return graphNow().getTime() - Date.parse(state.lastPatchedDateTime) < minutes * 60_000;
 }
 
 export async function remove(id: string, props: Record<string, unknown>): Promise<void> {

@@ -162,11 +162,14 @@ describe("validateSubscription", () => {
       });
     });
 
-    it("compares renewBeforeMinutes with the default lifetime, the row's maximum", () => {
-      expect(validateSubscription(inputs({ resource: "communications/presences/u1", changeType: "updated", renewBeforeMinutes: 60 }), v1).failures).toEqual([
-        { property: "renewBeforeMinutes", reason: expect.stringContaining("not shorter than the subscription's 60-minute lifetime") },
-      ]);
-    });
+    it.each([60, 59])(
+      "compares renewBeforeMinutes %p with the lifetime the provider asks for: the row's maximum less a safety minute",
+      (renewBeforeMinutes) => {
+        expect(validateSubscription(inputs({ resource: "communications/presences/u1", changeType: "updated", renewBeforeMinutes }), v1).failures).toEqual([
+          { property: "renewBeforeMinutes", reason: expect.stringContaining("not shorter than the subscription's 59-minute lifetime") },
+        ]);
+      },
+    );
   });
 
   describe("lifecycleNotificationUrl", () => {

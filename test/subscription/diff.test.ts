@@ -68,6 +68,13 @@ describe("diff", () => {
     expect(result).toMatchObject({ changes: true, replaces: ["resource"], deleteBeforeReplace: true });
   });
 
+  it("does not replace when only the case of the payment model changes", async () => {
+    const teams = { changeType: "created", notificationUrl: "https://hooks.example.com/t", lifecycleNotificationUrl: "https://hooks.example.com/l" };
+    const fresh = 4000; // minutes left: the default Teams lifetime is 4,320 and renewal starts at half of it
+    expect(await diff(stateFor({ ...teams, resource: "chats/getAllMessages?model=a" }, fresh), { ...teams, resource: "chats/getAllMessages?model=A" })).toEqual({ changes: false });
+    expect(await diff(stateFor({ ...teams, resource: "chats/getAllMessages?model=A" }, fresh), { ...teams, resource: "chats/getAllMessages", paymentModel: "A" })).toEqual({ changes: false });
+  });
+
   it("does not replace when only the spelling of the same path changes", async () => {
     expect(await diff(stateFor(desired), { ...desired, resource: "/users/{id}/messages" })).toEqual({ changes: false });
   });
@@ -108,6 +115,7 @@ describe("diff", () => {
 
   it("replaces when the resource is not yet known during preview", async () => {
     const result = await diff(stateFor(desired), { ...desired, resource: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" });
-    expect(result).toMatchObject({ changes: true, replaces: ["resource"] });
+    // Deleting first, as the update will most likely find the same target: preview shows what up does.
+    expect(result).toEqual({ changes: true, replaces: ["resource"], deleteBeforeReplace: true });
   });
 });

@@ -87,6 +87,19 @@ describe("check", () => {
     ]);
   });
 
+  it("checks the OneDrive for work or school row, not the personal one, for an application token", async () => {
+    connectAs(1);
+    const result = await lifecycle.check({}, { ...mail(), resource: "users/0a1b2c3d-0000-4000-8000-000000000001/drive/root", changeType: "updated" });
+    expect(result.failures).toEqual([{ property: "resource", reason: expect.stringContaining("Files.ReadWrite.All") }]);
+  });
+
+  it("never throws, even when the provider settings are broken", async () => {
+    const config = { get: (key: string) => (key === "msgraph:cloud" ? "mars" : undefined) };
+    await expect(lifecycle.configure({ config } as never)).rejects.toThrow(/msgraph:cloud/);
+    const result = await lifecycle.check({}, mail());
+    expect(result.failures).toEqual([{ property: "resource", reason: expect.stringContaining("msgraph:cloud") }]);
+  });
+
   it("sends nothing to Graph or the sign-in endpoint when the rules already refuse the input", async () => {
     const result = await lifecycle.check({}, { ...mail(), resource: "communications/presences/abc", changeType: "updated", lifetimeMinutes: 120 });
     expect(result.failures?.map((f) => f.property)).toContain("lifetimeMinutes");
@@ -134,6 +147,24 @@ describe("create", () => {
       new RegExp(`already has subscription ${first.id} .*adoptExisting: true.*msgraph-subscriptions delete ${first.id}`),
     );
     expect(emulator.admin.listSubscriptions()).toHaveLength(1);
+  });
+
+  it("takes a 409 for exactly the subscription it just asked for as its own: a retried POST that had landed", async () => {
+    const fixed = { ...mail(), lifetimeMinutes: undefined, renewBeforeMinutes: undefined, expirationDateTime: new Date(Date.now() + 300 * 60_000).toISOString() };
+    const first = await created(fixed);
+    const again = await created(fixed);
+    expect(again.id).toBe(first.id);
+    expect(emulator.admin.listSubscriptions()).toHaveLength(1);
+  });
+
+  it.each([
+    ["lifecycleNotificationUrl", { lifecycleNotificationUrl: "https://localhost:1/lifecycle" }],
+    ["clientState", { clientState: "a-different-secret" }],
+  ])("refuses to adopt a subscription whose %s differs, since Graph cannot change it in place", async (name, change) => {
+    const first = await created();
+    const failure = await created({ ...mail(), ...change, adoptExisting: true }).catch((error) => String(error));
+    expect(failure).toContain(`subscription ${first.id} differs from the program in ${name}`);
+    expect(failure).not.toContain("a-different-secret");
   });
 
   it("adopts the existing subscription on a 409 when adoptExisting is set, bringing its URL to the program's", async () => {
@@ -189,6 +220,14 @@ describe("read", () => {
     expect(await lifecycle.read(id, outs)).toEqual({});
   });
 
+  it("does not re-create a live subscription that this machine's fast clock thinks expired", async () => {
+    emulator.admin.advanceClock(-700); // Graph's clock 700 minutes behind this machine's
+    const { id, outs } = await created();
+    resetGraphClock(); // a new provider process, which has not heard Graph's clock yet
+    expect(Date.parse(outs.expirationDateTime)).toBeLessThan(Date.now());
+    expect(await lifecycle.diff(id, outs, mail())).toEqual({ changes: false });
+  });
+
   it("learns Graph's clock, so renewal follows Graph's time rather than the build agent's", async () => {
     const { id, outs } = await created();
     emulator.admin.advanceClock(545);
@@ -227,6 +266,15 @@ describe("update", () => {
     await lifecycle.update(id, outs, { ...inputs, reauthorizeTrigger: "2026-11-22" });
     expect(graphRequests().map((r) => `${r.method} ${r.path}`)).toEqual([`POST /v1.0/subscriptions/${id}/reauthorize`]);
     expect(emulator.admin.getSubscription(id)!.lastReauthorizedDateTime).not.toBeNull();
+  });
+
+  it("renews instead of reauthorizing when a PATCH was made less than ten minutes ago, as Graph asks", async () => {
+    const { id, outs, inputs } = await created();
+    const { outs: moved } = await lifecycle.update(id, outs, { ...inputs, notificationUrl: `${receiver.url}/new` });
+    emulator.admin.clearRequestLog();
+    await lifecycle.update(id, moved, { ...inputs, notificationUrl: `${receiver.url}/new`, reauthorizeTrigger: "now" });
+    const writes = graphRequests().filter((r) => r.method !== "GET");
+    expect(writes.map((r) => `${r.method} ${Object.keys(r.requestBody as object ?? {})}`)).toEqual(["PATCH expirationDateTime"]);
   });
 
   it("says to refresh when the subscription is gone", async () => {
