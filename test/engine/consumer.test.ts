@@ -45,6 +45,9 @@ it("12. a project outside the repository installs the npm pack output and runs p
   const npmEnv = { ...process.env };
   if (process.env.MSGRAPH_MACHINE_CA_CERTS) npmEnv.NODE_EXTRA_CA_CERTS = process.env.MSGRAPH_MACHINE_CA_CERTS;
   else delete npmEnv.NODE_EXTRA_CA_CERTS;
+  // Under `npm test`, npm passes this project's prefixes down; the consumer is another project. (Registry
+  // settings passed the same way stay: the consumer needs them.)
+  for (const key of ["npm_config_prefix", "npm_config_local_prefix", "npm_config_global_prefix"]) delete npmEnv[key];
   const install = await runProcess("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", path.join(workDir, tarball), "@pulumi/pulumi@3.259.0"], {
     cwd: project,
     env: npmEnv,
