@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { ruleTable, permissionsFor } from "../provider/rules/ruleTable";
 import type { PermissionType } from "../provider/subscription/schema";
+import { consumerTenantId } from "../provider/graph/tokenClaims";
 
 /** An app registration the emulator's authority knows. */
 export interface EmulatorClient {
@@ -26,7 +27,7 @@ export type EmulatorClientOptions = Partial<EmulatorClient>;
 export const defaultTenantId = "5e1d6c3a-7f2b-4e8d-9a10-c0ffee5eed01";
 export const defaultClientId = "a1b2c3d4-0e5f-4a6b-8c7d-e0a1a7014e01";
 /** Microsoft's consumer (personal account) tenant; tokens for personal accounts carry it as tid. */
-export const consumerTenantId = "9188040d-6c67-4c5b-b112-36a304b66dad";
+export { consumerTenantId };
 
 /** Every permission the rule table accepts for the type, so the default client may subscribe to anything. */
 export function defaultPermissions(type: PermissionType): string[] {
