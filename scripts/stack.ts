@@ -14,7 +14,9 @@
  * Offline settings (each can be overridden from the environment):
  * - state in a local file backend, `<project dir>/.pulumi-state` (PULUMI_BACKEND_URL);
  * - CLI home in `<project dir>/.pulumi-home` (PULUMI_HOME);
- * - passphrase secrets provider, empty passphrase unless PULUMI_CONFIG_PASSPHRASE(_FILE) is set;
+ * - passphrase secrets provider; unless PULUMI_CONFIG_PASSPHRASE(_FILE) is set, a random passphrase kept in
+ *   `<project dir>/.pulumi-state/passphrase` (mode 0600), so secrets in state and stack config (a real
+ *   msgraph:clientSecret) are never encrypted with an empty, guessable passphrase;
  * - no update checks, no plugin downloads. The dynamic-provider launcher `pulumi-resource-pulumi-nodejs`
  *   ships inside `@pulumi/pulumi`; its directory and this Node's directory go first on PATH.
  *
@@ -24,6 +26,7 @@
  * This file imports only Node built-ins and `@pulumi/pulumi`, so it can be copied into any project.
  */
 import * as childProcess from "node:child_process";
+import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type * as automation from "@pulumi/pulumi/automation";
@@ -188,7 +191,7 @@ async function run(options: Options): Promise<number> {
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
   };
   if (process.env.PULUMI_CONFIG_PASSPHRASE === undefined && process.env.PULUMI_CONFIG_PASSPHRASE_FILE === undefined) {
-    env.PULUMI_CONFIG_PASSPHRASE = "";
+    env.PULUMI_CONFIG_PASSPHRASE_FILE = localPassphraseFile(dir);
   }
   if (env.PULUMI_BACKEND_URL.startsWith("file://")) fs.mkdirSync(env.PULUMI_BACKEND_URL.slice("file://".length), { recursive: true });
   const pulumiHome = process.env.PULUMI_HOME || path.join(dir, ".pulumi-home");
@@ -281,3 +284,13 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) void main();
+
+/** A random passphrase for this project's local state, made once and readable by this user only. */
+function localPassphraseFile(dir: string): string {
+  const file = path.join(dir, ".pulumi-state", "passphrase");
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(file, randomBytes(32).toString("base64url"), { mode: 0o600, flag: "wx" });
+  }
+  return file;
+}

@@ -445,7 +445,8 @@ function isOurRetriedCreate(existing: GraphSubscription, body: SubscriptionReque
   return (
     existing.notificationUrl === body.notificationUrl &&
     Math.abs(Date.parse(existing.expirationDateTime) - Date.parse(body.expirationDateTime)) < 1000 &&
-    (existing.clientState ?? undefined) === (body.clientState ?? undefined) &&
+    // Graph's List hides clientState and its docs disagree on Get (C13): absent means unknown, not different.
+    (existing.clientState == null || existing.clientState === (body.clientState ?? undefined)) &&
     immutableDifferences(existing, body).length === 0
   );
 }

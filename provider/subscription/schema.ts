@@ -57,9 +57,13 @@ export function canonicalChangeType(parts: readonly ChangeType[]): string {
   return changeTypes.filter((known) => parts.includes(known)).join(",");
 }
 
-const isoDateTime = z.string().refine((value) => !Number.isNaN(Date.parse(value)) && /^\d{4}-\d{2}-\d{2}T/.test(value), {
-  message: "must be an ISO 8601 date and time in UTC, for example 2026-01-31T12:00:00Z",
-});
+// An offset is required: without one, JavaScript reads the time in the machine's time zone, and a
+// pipeline agent's zone must not decide when a subscription expires.
+const isoDateTime = z
+  .string()
+  .refine((value) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i.test(value) && !Number.isNaN(Date.parse(value)), {
+    message: "must be an ISO 8601 date and time with a UTC offset, for example 2026-01-31T12:00:00Z",
+  });
 
 const positiveMinutes = z.number().int("must be a whole number of minutes").positive("must be more than 0 minutes");
 
