@@ -13,7 +13,7 @@ import type { PermissionType } from "../provider/subscription/schema";
  */
 
 const tokenLifetimeSeconds = 3600;
-/** Graph's well-known application id, which real Graph tokens may carry as aud. */
+/** Graph's well-known application id, named in the WWW-Authenticate header of a 401 as Graph does. */
 const graphAppId = "00000003-0000-0000-c000-000000000000";
 
 export interface AccessTokenClaims {
@@ -196,10 +196,14 @@ export class Authority {
     };
   }
 
-  /** The emulator's own origin (as localhost or 127.0.0.1) and the global Graph names, like Graph itself. */
+  /**
+   * Only the emulator's own origin (as localhost or 127.0.0.1). A token for https://graph.microsoft.com
+   * or Graph's app id is for real Graph, and a client that asks for one has been pointed at the wrong
+   * audience, so the emulator refuses it rather than hide that mistake.
+   */
   private acceptedAudiences(): string[] {
     const own = new URL(this.baseUrl());
-    return [own.origin, `https://127.0.0.1:${own.port}`, "https://graph.microsoft.com", graphAppId];
+    return [own.origin, `https://127.0.0.1:${own.port}`];
   }
 }
 

@@ -1,4 +1,5 @@
-import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { generateKeyPair, generateKeyPairSync, randomBytes } from "node:crypto";
+import { promisify } from "node:util";
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
 import forge from "node-forge";
@@ -117,6 +118,46 @@ async function createAuthorityBundle(keyPath: string): Promise<string> {
   } finally {
     await fs.rm(temporary, { force: true });
   }
+}
+
+const generateKeyPairAsync = promisify(generateKeyPair);
+
+export interface EncryptionCertificate {
+  /** Base64 of the DER certificate: what Graph's encryptionCertificate takes. */
+  certificate: string;
+  /** The private key (PKCS#8 PEM), for decrypting resource data. */
+  privateKeyPem: string;
+}
+
+/**
+ * A self-signed RSA certificate for includeResourceData subscriptions (tests and demos). Graph accepts RSA
+ * keys of 2048 to 4096 bits; other sizes are allowed here so tests can check the refusal.
+ */
+export async function createEncryptionCertificate(
+  options: { modulusLength?: number; commonName?: string } = {},
+): Promise<EncryptionCertificate> {
+  // Asynchronous: a large key takes seconds, which must not block a process that also serves the emulator.
+  const generated = await generateKeyPairAsync("rsa", {
+    modulusLength: options.modulusLength ?? 2048,
+    publicKeyEncoding: { type: "spki", format: "pem" },
+    privateKeyEncoding: { type: "pkcs8", format: "pem" },
+  });
+  const keys = {
+    publicKey: forge.pki.publicKeyFromPem(generated.publicKey) as forge.pki.rsa.PublicKey,
+    privateKey: forge.pki.privateKeyFromPem(generated.privateKey) as forge.pki.rsa.PrivateKey,
+    privateKeyPem: generated.privateKey,
+  };
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = keys.publicKey;
+  cert.serialNumber = serialNumber();
+  cert.validity.notBefore = daysFromNow(-1);
+  cert.validity.notAfter = daysFromNow(365);
+  const subject = [{ name: "commonName", value: options.commonName ?? "msgraph-subscriptions emulator encryption certificate" }];
+  cert.setSubject(subject);
+  cert.setIssuer(subject);
+  cert.sign(keys.privateKey, forge.md.sha256.create());
+  const der = forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes();
+  return { certificate: Buffer.from(der, "binary").toString("base64"), privateKeyPem: keys.privateKeyPem };
 }
 
 /** node-forge generates RSA keys in JavaScript, which takes seconds; node:crypto takes milliseconds. */

@@ -23,7 +23,11 @@ export interface EmulatorClient {
 
 export type EmulatorClientOptions = Partial<EmulatorClient>;
 
-/** Fixed, so stack config written for one emulator run still fits the next. */
+/**
+ * The default tenant and client ids are fixed, so those values in stack config still fit the next run.
+ * The client secret is not: it is random on every start (see completeClient), so it must be set again
+ * after each restart.
+ */
 export const defaultTenantId = "5e1d6c3a-7f2b-4e8d-9a10-c0ffee5eed01";
 export const defaultClientId = "a1b2c3d4-0e5f-4a6b-8c7d-e0a1a7014e01";
 /** Microsoft's consumer (personal account) tenant; tokens for personal accounts carry it as tid. */

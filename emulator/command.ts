@@ -1,3 +1,4 @@
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import * as path from "node:path";
 import { startEmulator } from "./emulator";
 import { startWebhookReceiver } from "./webhookReceiver";
@@ -6,6 +7,9 @@ import { startWebhookReceiver } from "./webhookReceiver";
  * `msgraph-subscriptions emulator [--port N] [--state-dir DIR] [--webhook-port N]`: starts the emulator and
  * a webhook receiver, prints one JSON line with everything a program needs to reach them, and runs until
  * SIGINT or SIGTERM (or until `signal` aborts, for tests). Resolves with the exit code.
+ *
+ * The client secret is never printed (stdout often ends up in CI logs): it is written to
+ * `<stateDir>/client-secret`, readable by the owner only, and the JSON line names that file.
  */
 
 export interface CommandIo {
@@ -20,8 +24,11 @@ export interface EmulatorCommandOutput {
   caFile: string;
   tenantId: string;
   clientId: string;
-  /** The emulator's own throwaway credential; it opens nothing but this local emulator. */
-  clientSecret: string;
+  /**
+   * File holding the client secret (mode 0600): the emulator's own throwaway credential, new on every
+   * start; it opens nothing but this local emulator.
+   */
+  clientSecretFile: string;
   webhookUrl: string;
   adminUrl: string;
 }
@@ -47,13 +54,20 @@ export async function runEmulatorCommand(argv: readonly string[], io: CommandIo 
     throw error;
   });
   const client = emulator.clients[0];
+  let clientSecretFile: string;
+  try {
+    clientSecretFile = await writeClientSecret(parsed.stateDir, client.clientSecret);
+  } catch (error) {
+    await Promise.all([emulator.close(), receiver.close()]);
+    throw error;
+  }
   const output: EmulatorCommandOutput = {
     graphEndpoint: emulator.url,
     authorityHost: emulator.url,
     caFile: emulator.caFile,
     tenantId: client.tenantId,
     clientId: client.clientId,
-    clientSecret: client.clientSecret,
+    clientSecretFile,
     webhookUrl: `${receiver.url}/notifications`,
     adminUrl: `${emulator.url}/_emulator`,
   };
@@ -106,7 +120,7 @@ function instructions(output: EmulatorCommandOutput): string {
   return [
     "",
     `Microsoft Graph emulator on ${output.graphEndpoint} (admin API: ${output.adminUrl}, webhook receiver: ${output.webhookUrl}).`,
-    "The client secret above is the emulator's own local test credential; it opens nothing else.",
+    `The client secret is in ${output.clientSecretFile} (owner-only): the emulator's own local test credential, new on every start; it opens nothing else.`,
     "",
     "Trust the emulator's CA in every Node process that calls it (Node reads this only at start-up):",
     `  export NODE_EXTRA_CA_CERTS=${shellQuote(output.caFile)}`,
@@ -116,11 +130,20 @@ function instructions(output: EmulatorCommandOutput): string {
     `  pulumi config set msgraph:authorityHost ${output.authorityHost}`,
     `  pulumi config set msgraph:tenantId ${output.tenantId}`,
     `  pulumi config set msgraph:clientId ${output.clientId}`,
-    `  pulumi config set --secret msgraph:clientSecret '<clientSecret from the JSON line above>'`,
+    `  pulumi config set --secret msgraph:clientSecret "$(cat ${shellQuote(output.clientSecretFile)})"`,
     "",
     "Press Ctrl+C to stop.",
     "",
   ].join("\n");
+}
+
+/** Writes the secret to <stateDir>/client-secret, created afresh with mode 0600 so no looser file is reused. */
+async function writeClientSecret(stateDir: string, secret: string): Promise<string> {
+  const file = path.join(stateDir, "client-secret");
+  await mkdir(stateDir, { recursive: true });
+  await rm(file, { force: true });
+  await writeFile(file, `${secret}\n`, { mode: 0o600, flag: "wx" });
+  return file;
 }
 
 function shellQuote(value: string): string {

@@ -48,7 +48,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   let url = "";
 
   const clock = new EmulatedClock();
-  const faults = new Faults();
+  const faults = new Faults(() => clock.now().getTime());
   const log = new RequestLog();
   const store = new SubscriptionStore({
     clock,

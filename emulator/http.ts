@@ -50,11 +50,24 @@ export function header(request: EmulatorRequest, name: string): string | undefin
   return Array.isArray(value) ? value[0] : value;
 }
 
-/** Resolves after ms, or at once when the signal aborts, so a closing server never waits on a pending delay. */
+/**
+ * Resolves once at least ms have passed by Date.now (timers may fire a millisecond early, so it waits
+ * again for any remainder), or at once when the signal aborts, so a closing server never waits on a
+ * pending delay.
+ */
 export function delay(ms: number, signal: AbortSignal): Promise<void> {
   if (ms <= 0 || signal.aborted) return Promise.resolve();
+  const until = Date.now() + ms;
   return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
+    let timer = setTimeout(tick, ms);
+    function tick() {
+      const remaining = until - Date.now();
+      if (remaining > 0) {
+        timer = setTimeout(tick, remaining);
+        return;
+      }
+      done();
+    }
     function done() {
       clearTimeout(timer);
       signal.removeEventListener("abort", done);

@@ -10,11 +10,18 @@ export interface RequestLogEntry {
   /** Path with the query string. */
   path: string;
   requestId: string;
-  /** Parsed JSON or form body with secrets redacted; raw text when neither; null when empty. */
+  /** Parsed JSON or form body with secrets redacted; "(unparsed, N bytes)" when neither (never the raw text); null when empty. */
   requestBody: unknown;
   status: number;
   /** True when an injected fault produced the response. */
   injectedFault: boolean;
+  /**
+   * True when the request came before an injected fault's Retry-After had passed, so it was answered
+   * 429 again: the client did not honour Retry-After.
+   */
+  earlyRetry: boolean;
+  /** Injected latency waited before answering (at least this many ms), 0 when none. */
+  latencyMs: number;
   durationMs: number;
 }
 
@@ -40,18 +47,46 @@ export class RequestLog {
   }
 }
 
+/**
+ * The body as it may be logged: parsed JSON or form fields with secrets redacted. A body that parses as
+ * neither is never stored raw, since it may hold a secret the redaction cannot find; only its size is kept.
+ */
 export function redactBody(rawBody: string, contentType: string | undefined): unknown {
   if (rawBody.length === 0) return null;
-  if ((contentType ?? "").includes("application/x-www-form-urlencoded")) {
-    const form: Record<string, string> = {};
-    for (const [name, value] of new URLSearchParams(rawBody)) form[name] = secretNames.has(name.toLowerCase()) ? redacted : value;
-    return form;
+  if ((contentType ?? "").toLowerCase().includes("application/x-www-form-urlencoded")) {
+    const form = parseForm(rawBody);
+    if (form) return form;
+    return unparsed(rawBody);
   }
   try {
     return redactValue(JSON.parse(rawBody));
   } catch {
-    return rawBody;
+    return unparsed(rawBody);
   }
+}
+
+/** Form fields with secrets redacted; undefined when the text is not a plausible form (e.g. JSON sent as a form). */
+function parseForm(rawBody: string): Record<string, string> | undefined {
+  const form: Record<string, string> = {};
+  for (const part of rawBody.split("&")) {
+    if (part === "") continue;
+    const [rawName, ...rest] = part.split("=");
+    let name: string;
+    let value: string;
+    try {
+      name = decodeURIComponent(rawName.replace(/\+/g, " "));
+      value = decodeURIComponent(rest.join("=").replace(/\+/g, " "));
+    } catch {
+      return undefined;
+    }
+    if (!/^[\w.\-[\]]+$/.test(name)) return undefined;
+    form[name] = secretNames.has(name.toLowerCase()) ? redacted : value;
+  }
+  return form;
+}
+
+function unparsed(rawBody: string): string {
+  return `(unparsed, ${Buffer.byteLength(rawBody, "utf8")} bytes)`;
 }
 
 function redactValue(value: unknown): unknown {

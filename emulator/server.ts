@@ -30,6 +30,9 @@ export interface ServerParts {
   signal: AbortSignal;
 }
 
+/** Set on responses that waited for injected latency: the milliseconds waited. */
+export const latencyHeader = "x-emulator-injected-latency-ms";
+
 const graphPath = /^\/(v1\.0|beta)(\/|$)/i;
 
 export function createRequestHandler(parts: ServerParts): (request: IncomingMessage, response: ServerResponse) => void {
@@ -50,6 +53,8 @@ async function handle(parts: ServerParts, incoming: IncomingMessage, outgoing: S
   let request: EmulatorRequest | undefined;
   let response: EmulatorResponse;
   let injectedFault = false;
+  let earlyRetry = false;
+  let latencyMs = 0;
   try {
     request = {
       method: (incoming.method ?? "GET").toUpperCase(),
@@ -62,11 +67,13 @@ async function handle(parts: ServerParts, incoming: IncomingMessage, outgoing: S
     const adminResponse = await parts.admin.handle(request);
     if (adminResponse) return send(outgoing, adminResponse, parts, identity);
 
-    await delay(parts.faults.latencyMs, parts.signal);
+    latencyMs = parts.faults.latencyMs;
+    await delay(latencyMs, parts.signal);
     const fault = graphPath.test(request.path) ? parts.faults.take(request.method, request.path) : undefined;
     if (fault) {
       injectedFault = true;
-      throw fault;
+      earlyRetry = fault.earlyRetry;
+      throw fault.error;
     }
     response = parts.authority.handle(request)
       ?? (await handleGraphRequest(request, { authority: parts.authority, store: parts.store, baseUrl: parts.baseUrl() }))
@@ -74,6 +81,7 @@ async function handle(parts: ServerParts, incoming: IncomingMessage, outgoing: S
   } catch (error) {
     response = errorResponse(error, identity);
   }
+  if (latencyMs > 0) response = { ...response, headers: { ...response.headers, [latencyHeader]: String(latencyMs) } };
   send(outgoing, response, parts, identity);
   parts.log.add({
     time: arrived.toISOString(),
@@ -83,6 +91,8 @@ async function handle(parts: ServerParts, incoming: IncomingMessage, outgoing: S
     requestBody: request ? redactBody(request.rawBody, header(request, "content-type")) : null,
     status: response.status,
     injectedFault,
+    earlyRetry,
+    latencyMs,
     durationMs: Date.now() - started,
   });
 }

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomUUID, X509Certificate } from "node:crypto";
 import { matchRules, resourceIdentity } from "../provider/rules/resourcePath";
 import { permissionsFor, type ResourceRule } from "../provider/rules/ruleTable";
 import { canonicalChangeType, changeTypes, type ApiVersion, type ChangeType } from "../provider/subscription/schema";
@@ -69,6 +69,11 @@ const tlsVersions = ["v1_0", "v1_1", "v1_2", "v1_3"];
 /** §11: clientState may be 128 characters in v1.0 and 255 in beta. */
 const clientStateLimit: Record<ApiVersion, number> = { "v1.0": 128, beta: 255 };
 
+/** Rich notifications page: encryptionCertificateId "can be up to 128 characters". */
+const certificateIdMaxLength = 128;
+/** Rich notifications page: the key must be RSA, "between 2,048 bits and 4,096 bits". */
+const rsaKeyBits = { min: 2048, max: 4096 };
+
 type Body = Record<string, unknown>;
 
 export class SubscriptionStore {
@@ -107,6 +112,10 @@ export class SubscriptionStore {
     const includeResourceData = body.includeResourceData === true;
     const encryptionCertificate = optionalString(body.encryptionCertificate);
     const encryptionCertificateId = optionalString(body.encryptionCertificateId);
+    if (encryptionCertificate !== null) readEncryptionCertificate(encryptionCertificate);
+    if (encryptionCertificateId !== null && encryptionCertificateId.length > certificateIdMaxLength) {
+      throw badRequest(`encryptionCertificateId can be up to ${certificateIdMaxLength} characters.`, "InvalidRequest");
+    }
     if (includeResourceData) {
       if (rule.resourceData === "unsupported") {
         throw badRequest("includeResourceData is not supported for this resource.", "InvalidRequest");
@@ -413,10 +422,42 @@ function readNotificationUrl(value: string, property: string): string {
   return value;
 }
 
+/**
+ * Graph's DateTimeOffset needs an internet date-time (RFC 3339) with a UTC offset: "Z" or ±hh:mm. A time
+ * without one (e.g. 2030-01-01T00:00:00) is refused, where JavaScript would read it as local time.
+ */
+const internetDateTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i;
+
 function readDate(value: unknown): Date {
-  const when = typeof value === "string" && /^\d{4}-\d{2}-\d{2}T/.test(value) ? new Date(value) : new Date(Number.NaN);
+  const when = typeof value === "string" && internetDateTime.test(value) ? new Date(value) : new Date(Number.NaN);
   if (Number.isNaN(when.getTime())) throw badRequest(payloadMessage, "InvalidRequest");
   return when;
+}
+
+/** encryptionCertificate: a Base64-encoded DER X.509 certificate whose public key is RSA of 2048 to 4096 bits. */
+function readEncryptionCertificate(value: string): void {
+  const invalid = () => badRequest("encryptionCertificate must be a Base64-encoded X.509 certificate (DER).", "InvalidRequest");
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value) || value.length % 4 !== 0) throw invalid();
+  const der = Buffer.from(value, "base64");
+  // 0x30: an ASN.1 SEQUENCE, as a DER certificate starts; X509Certificate would also take PEM text.
+  if (der[0] !== 0x30) throw invalid();
+  let certificate: X509Certificate;
+  try {
+    certificate = new X509Certificate(der);
+  } catch {
+    throw invalid();
+  }
+  const key = certificate.publicKey;
+  if (key.asymmetricKeyType !== "rsa") {
+    throw badRequest("Invalid encryptionCertificate: The key must be of type RSA.", "InvalidRequest");
+  }
+  const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+  if (bits < rsaKeyBits.min || bits > rsaKeyBits.max) {
+    throw badRequest(
+      `Invalid encryptionCertificate: The key size must be between 2,048 bits and 4,096 bits; this key has ${bits} bits.`,
+      "InvalidRequest",
+    );
+  }
 }
 
 function optionalString(value: unknown): string | null {

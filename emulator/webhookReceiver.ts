@@ -32,13 +32,25 @@ export interface ReceivedNotification {
   body: unknown;
 }
 
+export interface ReceivedValidation {
+  /** Path the handshake was sent to, without the query. */
+  path: string;
+  /** The validationToken, URL-decoded. */
+  token: string;
+  /** The query string as received (with the leading "?"), still URL-encoded. */
+  rawQuery: string;
+  method: string;
+  /** The request's Content-Type header; undefined when none was sent. */
+  contentType: string | undefined;
+}
+
 export interface RunningReceiver {
   /** https://localhost:PORT; append any path, e.g. /notifications or /reject. */
   url: string;
   /** Notifications received so far (not handshakes), oldest first. */
   notifications: ReceivedNotification[];
-  /** Validation tokens received, in order, with the path they were sent to. */
-  validations: { path: string; token: string }[];
+  /** Validation handshakes received, in order. */
+  validations: ReceivedValidation[];
   close(): Promise<void>;
 }
 
@@ -46,7 +58,7 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
   const tls = await issueServerCertificate(options.stateDir);
   const slowDelayMs = options.slowDelayMs ?? 15_000;
   const notifications: ReceivedNotification[] = [];
-  const validations: { path: string; token: string }[] = [];
+  const validations: ReceivedValidation[] = [];
   const pending = new Set<NodeJS.Timeout>();
 
   const handler = (request: IncomingMessage, response: ServerResponse) => {
@@ -58,7 +70,13 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
           notifications.push({ path: request.url ?? "/", receivedAt: new Date(), headers: request.headers, body: parse(raw) });
           return reply(response, 202, "text/plain", "");
         }
-        validations.push({ path: url.pathname, token });
+        validations.push({
+          path: url.pathname,
+          token,
+          rawQuery: url.search,
+          method: request.method ?? "",
+          contentType: request.headers["content-type"],
+        });
         switch (url.pathname) {
           case "/reject":
             return reply(response, 500, "text/plain", "rejected on purpose");

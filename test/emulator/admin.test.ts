@@ -1,3 +1,4 @@
+import { latencyHeader } from "../../emulator";
 import { call, messagesSubscription, minutesFromNow, startHarness, tokenFor, type Harness } from "./support";
 
 describe("the emulator's admin controls", () => {
@@ -6,6 +7,7 @@ describe("the emulator's admin controls", () => {
   beforeAll(async () => {
     harness = await startHarness();
     token = await tokenFor(harness.emulator);
+    harness.emulator.admin.clearRequestLog();
   });
   afterAll(() => harness.close());
   afterEach(() => harness.emulator.admin.reset());
@@ -13,15 +15,67 @@ describe("the emulator's admin controls", () => {
   const create = (overrides: Record<string, unknown> = {}) =>
     call(harness.emulator, "POST", "/v1.0/subscriptions", { token, body: messagesSubscription(harness, overrides) });
 
+  /** Moves the emulated clock past a Retry-After without waiting. A second more than the wait, so rounding never lands short. */
+  const skipSeconds = (seconds: number) => harness.emulator.admin.advanceClock((seconds + 1) / 60);
+  const list = () => call(harness.emulator, "GET", "/v1.0/subscriptions", { token });
+
   test("injects 429 with Retry-After for the given count, then recovers", async () => {
     const { emulator } = harness;
     emulator.admin.injectFault({ status: 429, retryAfterSeconds: 7, count: 2 });
-    const first = await call(emulator, "GET", "/v1.0/subscriptions", { token });
+    const first = await list();
     expect(first.status).toBe(429);
     expect(first.headers.get("retry-after")).toBe("7");
     expect(first.body.error.code).toBe("TooManyRequests");
-    expect((await call(emulator, "GET", "/v1.0/subscriptions", { token })).status).toBe(429);
-    expect((await call(emulator, "GET", "/v1.0/subscriptions", { token })).status).toBe(200);
+    skipSeconds(7);
+    expect((await list()).status).toBe(429);
+    skipSeconds(7);
+    expect((await list()).status).toBe(200);
+    expect(emulator.admin.requestLog().map((entry) => [entry.status, entry.injectedFault, entry.earlyRetry])).toEqual([
+      [429, true, false],
+      [429, true, false],
+      [200, false, false],
+    ]);
+  });
+
+  test("enforces Retry-After: an immediate retry gets 429 again, flagged, without using up the fault", async () => {
+    const { emulator } = harness;
+    emulator.admin.injectFault({ status: 429, retryAfterSeconds: 30, count: 1 });
+    expect((await list()).status).toBe(429);
+    const early = await list();
+    expect(early.status).toBe(429);
+    expect(early.body.error.code).toBe("TooManyRequests");
+    const remaining = Number(early.headers.get("retry-after"));
+    expect(remaining).toBeGreaterThanOrEqual(1);
+    expect(remaining).toBeLessThanOrEqual(30);
+    expect(emulator.admin.listFaults()).toEqual([expect.objectContaining({ count: 0, notBefore: expect.any(String) })]);
+    expect(emulator.admin.requestLog().at(-1)).toMatchObject({ status: 429, injectedFault: true, earlyRetry: true });
+
+    skipSeconds(30);
+    expect((await list()).status).toBe(200);
+    expect(emulator.admin.listFaults()).toEqual([]);
+  });
+
+  test("lets a client that waits out Retry-After in real time through", async () => {
+    const { emulator } = harness;
+    emulator.admin.injectFault({ status: 503, retryAfterSeconds: 1, count: 1 });
+    const first = await list();
+    expect(first.status).toBe(503);
+    expect(first.headers.get("retry-after")).toBe("1");
+    expect((await list()).status).toBe(429);
+    const notBefore = Date.parse(emulator.admin.listFaults()[0].notBefore!);
+    // Waits on the emulator's own clock, as a client honouring Retry-After would.
+    while (emulator.admin.now().getTime() < notBefore) {
+      await new Promise((resolve) => setTimeout(resolve, Math.max(1, notBefore - emulator.admin.now().getTime())));
+    }
+    expect((await list()).status).toBe(200);
+    expect(emulator.admin.requestLog().map((entry) => [entry.status, entry.earlyRetry])).toEqual([[503, false], [429, true], [200, false]]);
+  });
+
+  test("does not hold back requests the fault does not match", async () => {
+    harness.emulator.admin.injectFault({ status: 429, retryAfterSeconds: 30, method: "POST" });
+    expect((await create()).status).toBe(429);
+    expect((await list()).status).toBe(200);
+    expect((await create()).status).toBe(429);
   });
 
   test.each([
@@ -41,9 +95,31 @@ describe("the emulator's admin controls", () => {
 
   test("delays responses by the injected latency", async () => {
     harness.emulator.admin.setLatency(300);
-    const started = Date.now();
-    await call(harness.emulator, "GET", "/v1.0/subscriptions", { token });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(290);
+    const { headers } = await list();
+    expect(headers.get(latencyHeader)).toBe("300");
+    const [entry] = harness.emulator.admin.requestLog();
+    expect(entry).toMatchObject({ path: "/v1.0/subscriptions", latencyMs: 300 });
+    // The emulator's own record: it waited at least the latency before answering.
+    expect(entry.durationMs).toBeGreaterThanOrEqual(300);
+  });
+
+  test("logs a body it cannot parse by its size only, never raw", async () => {
+    const { emulator } = harness;
+    const malformed = '{"clientState": "leaky-client-state", "resource": ';
+    const { status } = await call(emulator, "POST", "/v1.0/subscriptions", { token, body: malformed });
+    expect(status).toBe(400);
+    const response = await fetch(`${emulator.url}/${emulator.tenantId}/oauth2/v2.0/token`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: '{"client_secret": "leaky-form-secret"}',
+    });
+    expect(response.status).toBe(400);
+    const log = emulator.admin.requestLog();
+    expect(log.map((entry) => entry.requestBody)).toEqual([
+      `(unparsed, ${Buffer.byteLength(malformed)} bytes)`,
+      `(unparsed, ${Buffer.byteLength('{"client_secret": "leaky-form-secret"}')} bytes)`,
+    ]);
+    expect(JSON.stringify(log)).not.toContain("leaky");
   });
 
   test("logs requests with clientState and client secrets redacted", async () => {
@@ -114,7 +190,7 @@ describe("the emulator's admin controls", () => {
       const throttled = await call(emulator, "GET", "/v1.0/subscriptions", { token });
       expect(throttled.headers.get("retry-after")).toBe("3");
       const log = await call(emulator, "GET", "/_emulator/requests");
-      expect(log.body.value.at(-1)).toMatchObject({ path: "/v1.0/subscriptions", status: 429, injectedFault: true });
+      expect(log.body.value.at(-1)).toMatchObject({ path: "/v1.0/subscriptions", status: 429, injectedFault: true, earlyRetry: false, latencyMs: 10 });
       expect((await call(emulator, "POST", "/_emulator/reset")).status).toBe(204);
       expect((await call(emulator, "GET", "/_emulator/requests")).body.value).toEqual([]);
       expect((await call(emulator, "GET", "/_emulator/latency")).body).toEqual({ ms: 0 });

@@ -1,7 +1,8 @@
 import { ClientSecretCredential } from "@azure/identity";
 import { runEmulatorCommand } from "../../emulator";
 import { stateDir, trustCertificateAuthority } from "./support";
-import { readFileSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
+import * as path from "node:path";
 
 function capture() {
   let text = "";
@@ -19,13 +20,19 @@ describe("msgraph-subscriptions emulator", () => {
 
     const output = JSON.parse(stdout.text().trim());
     expect(Object.keys(output).sort()).toEqual(
-      ["adminUrl", "authorityHost", "caFile", "clientId", "clientSecret", "graphEndpoint", "tenantId", "webhookUrl"],
+      ["adminUrl", "authorityHost", "caFile", "clientId", "clientSecretFile", "graphEndpoint", "tenantId", "webhookUrl"],
     );
+    expect(output.clientSecretFile).toBe(path.join(stateDir, "client-secret"));
+    if (process.platform !== "win32") expect(statSync(output.clientSecretFile).mode & 0o777).toBe(0o600);
+    const clientSecret = readFileSync(output.clientSecretFile, "utf8").trim();
+    expect(clientSecret).toMatch(/^emulator~/);
+    expect(stdout.text()).not.toContain(clientSecret);
+    expect(stderr.text()).not.toContain(clientSecret);
     expect(stderr.text()).toContain(`export NODE_EXTRA_CA_CERTS=${output.caFile}`);
-    expect(stderr.text()).not.toContain(output.clientSecret);
+    expect(stderr.text()).toContain(`pulumi config set --secret msgraph:clientSecret "$(cat ${output.clientSecretFile})"`);
 
     trustCertificateAuthority(readFileSync(output.caFile, "utf8"));
-    const credential = new ClientSecretCredential(output.tenantId, output.clientId, output.clientSecret, {
+    const credential = new ClientSecretCredential(output.tenantId, output.clientId, clientSecret, {
       authorityHost: output.authorityHost,
       disableInstanceDiscovery: true,
     });

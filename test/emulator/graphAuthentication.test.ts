@@ -35,8 +35,21 @@ describe("Graph's access-token and permission checks", () => {
     expect(headers.get("www-authenticate")).toMatch(/^Bearer /);
   });
 
-  test("accepts a token for the global Graph audience, as Graph does", async () => {
-    const token = harness.emulator.admin.issueAccessToken({ audience: "https://graph.microsoft.com" });
+  test.each([
+    ["the global Graph audience", "https://graph.microsoft.com"],
+    ["Graph's application id", "00000003-0000-0000-c000-000000000000"],
+  ])("refuses a token for %s: it is meant for real Graph, not the emulator", async (_case, audience) => {
+    const token = harness.emulator.admin.issueAccessToken({ audience });
+    const { status, body } = await call(harness.emulator, "GET", "/v1.0/subscriptions", { token });
+    expect(status).toBe(401);
+    expect(body.error).toMatchObject({ code: "InvalidAuthenticationToken", message: expect.stringMatching(/Invalid audience/) });
+  });
+
+  test.each([
+    ["localhost", (url: string) => url],
+    ["127.0.0.1", (url: string) => url.replace("localhost", "127.0.0.1")],
+  ])("accepts a token for its own origin as %s", async (_case, audience) => {
+    const token = harness.emulator.admin.issueAccessToken({ audience: audience(harness.emulator.url) });
     expect((await call(harness.emulator, "GET", "/v1.0/subscriptions", { token })).status).toBe(200);
   });
 

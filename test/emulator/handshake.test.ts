@@ -17,9 +17,19 @@ describe("the notification endpoint validation handshake", () => {
     const before = harness.receiver.validations.length;
     const { status } = await create({ notificationUrl: `${harness.receiver.url}/hooks?tenant=contoso` });
     expect(status).toBe(201);
-    const [validation] = harness.receiver.validations.slice(before);
+    const validations = harness.receiver.validations.slice(before);
+    expect(validations).toHaveLength(1);
+    const [validation] = validations;
     expect(validation.path).toBe("/hooks");
     expect(validation.token).toMatch(/^Validation: Testing client application reachability for subscription Request-Id: /);
+    // Graph's handshake: a POST with a text/plain body type and the token URL-encoded in the query.
+    expect(validation.method).toBe("POST");
+    expect(validation.contentType).toBe("text/plain; charset=utf-8");
+    const rawToken = /[?&]validationToken=([^&]*)/.exec(validation.rawQuery)?.[1];
+    expect(rawToken).toMatch(/^[A-Za-z0-9%+._~*-]+$/);
+    expect(rawToken).not.toBe(validation.token);
+    expect(decodeURIComponent(rawToken!.replace(/\+/g, " "))).toBe(validation.token);
+    expect(validation.rawQuery.startsWith("?tenant=contoso&")).toBe(true);
   });
 
   test.each([

@@ -17,24 +17,33 @@ function post(url: string, ca: string, body: string): Promise<{ status: number; 
   });
 }
 
+const slowDelayMs = 400;
+
 describe("the webhook receiver", () => {
   let receiver: RunningReceiver;
   let ca: string;
   beforeAll(async () => {
     ca = (await ensureCertificateAuthority(stateDir)).caPem;
-    receiver = await startWebhookReceiver({ stateDir, slowDelayMs: 50 });
+    receiver = await startWebhookReceiver({ stateDir, slowDelayMs });
   });
   afterAll(() => receiver.close());
 
-  test("echoes the decoded validation token as text/plain", async () => {
+  test("echoes the decoded validation token as text/plain, and records the handshake", async () => {
     const token = "Validation: a token & more";
+    const before = receiver.validations.length;
     const response = await post(`${receiver.url}/hooks?validationToken=${encodeURIComponent(token)}`, ca, "");
     expect(response).toEqual({ status: 200, contentType: "text/plain; charset=utf-8", body: token });
+    expect(receiver.validations.slice(before)).toEqual([
+      { path: "/hooks", token, rawQuery: `?validationToken=${encodeURIComponent(token)}`, method: "POST", contentType: "application/json" },
+    ]);
   });
 
-  test("answers /slow after the configured delay", async () => {
-    const response = await post(`${receiver.url}/slow?validationToken=abc`, ca, "");
-    expect(response.body).toBe("abc");
+  test("answers /slow only after the configured delay", async () => {
+    const answer = post(`${receiver.url}/slow?validationToken=abc`, ca, "");
+    // A race, not a clock reading: half the delay passes with no answer.
+    const halfway = new Promise<"pending">((resolve) => setTimeout(() => resolve("pending"), slowDelayMs / 2));
+    expect(await Promise.race([answer.then(() => "answered" as const), halfway])).toBe("pending");
+    expect(await answer).toEqual({ status: 200, contentType: "text/plain; charset=utf-8", body: "abc" });
   });
 
   test("records notifications with 202", async () => {
