@@ -207,7 +207,7 @@ export const adminRoutes = [
   "GET /_emulator/latency",
   "PUT /_emulator/latency   {ms: N}",
   "GET /_emulator/faults",
-  "POST /_emulator/faults   {status, retryAfterSeconds?, count?, method?, path?}   (requests before a served Retry-After has passed get 429 again)",
+  "POST /_emulator/faults   {status, retryAfterSeconds?, count?, method?, path?, afterApply?}   (requests before a served Retry-After has passed get 429 again)",
   "DELETE /_emulator/faults   (also clears latency)",
   "GET /_emulator/requests",
   "DELETE /_emulator/requests",

@@ -22,6 +22,11 @@ export interface FaultSpec {
   method?: string;
   /** Only requests whose path (without query) contains this text (any case). */
   path?: string;
+  /**
+   * Carry the request out, then answer with the fault: a gateway that timed out after Graph had done
+   * the work, so a client's retry meets the result of its first attempt (a 409 after a POST).
+   */
+  afterApply?: boolean;
 }
 
 export interface ActiveFault extends Required<Pick<FaultSpec, "status" | "count">>, Omit<FaultSpec, "status" | "count"> {
@@ -35,12 +40,15 @@ export interface ServedFault {
   error: GraphError;
   /** The request came before the Retry-After of an earlier response had passed. */
   earlyRetry: boolean;
+  /** Answer with the error only after carrying the request out. */
+  afterApply: boolean;
 }
 
 const faultCodes: Record<number, [string, string]> = {
   429: ["TooManyRequests", "Please retry again later."],
   500: ["InternalServerError", "An internal server error occurred."],
   503: ["ServiceUnavailable", "The service is temporarily unavailable. Please retry later."],
+  504: ["GatewayTimeout", "The gateway did not receive a response in time."],
 };
 
 interface FaultState extends ActiveFault {
@@ -100,7 +108,7 @@ export class Faults {
     if (fault.notBeforeMs !== undefined && now < fault.notBeforeMs) {
       const remaining = Math.max(1, Math.ceil((fault.notBeforeMs - now) / 1000));
       const [code, message] = faultCodes[429];
-      return { error: new GraphError(429, code, message, { "Retry-After": String(remaining) }), earlyRetry: true };
+      return { error: new GraphError(429, code, message, { "Retry-After": String(remaining) }), earlyRetry: true, afterApply: false };
     }
     fault.count -= 1;
     if (fault.retryAfterSeconds !== undefined && fault.retryAfterSeconds > 0) {
@@ -113,7 +121,7 @@ export class Faults {
     this.dropFinished(now);
     const [code, message] = faultCodes[fault.status] ?? ["InjectedFault", `Injected ${fault.status} response.`];
     const headers: Record<string, string> = fault.retryAfterSeconds === undefined ? {} : { "Retry-After": String(fault.retryAfterSeconds) };
-    return { error: new GraphError(fault.status, code, message, headers), earlyRetry: false };
+    return { error: new GraphError(fault.status, code, message, headers), earlyRetry: false, afterApply: fault.afterApply === true };
   }
 
   /** A used-up fault stays only while its Retry-After is still running. */

@@ -73,11 +73,12 @@ async function handle(parts: ServerParts, incoming: IncomingMessage, outgoing: S
     if (fault) {
       injectedFault = true;
       earlyRetry = fault.earlyRetry;
-      throw fault.error;
+      if (!fault.afterApply) throw fault.error;
     }
     response = parts.authority.handle(request)
       ?? (await handleGraphRequest(request, { authority: parts.authority, store: parts.store, baseUrl: parts.baseUrl() }))
       ?? notFoundRoute(request.path);
+    if (fault?.afterApply) throw fault.error;
   } catch (error) {
     response = errorResponse(error, identity);
   }

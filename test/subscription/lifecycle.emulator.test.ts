@@ -149,6 +149,14 @@ describe("create", () => {
     expect(emulator.admin.listSubscriptions()).toHaveLength(1);
   });
 
+  it("keeps the subscription when a gateway timeout hid a POST that succeeded and the client's retry met a 409", async () => {
+    emulator.admin.injectFault({ status: 504, method: "POST", path: "/subscriptions", afterApply: true, retryAfterSeconds: 1 });
+    const { id } = await created();
+    const posts = graphRequests().filter((r) => r.method === "POST").map((r) => r.status);
+    expect(posts).toEqual([504, 409]);
+    expect(emulator.admin.listSubscriptions().map((s) => s.id)).toEqual([id]);
+  });
+
   it("takes a 409 for exactly the subscription it just asked for as its own: a retried POST that had landed", async () => {
     const fixed = { ...mail(), lifetimeMinutes: undefined, renewBeforeMinutes: undefined, expirationDateTime: new Date(Date.now() + 300 * 60_000).toISOString() };
     const first = await created(fixed);
