@@ -12,8 +12,7 @@ measure() { # name, command...
   start=$(date +%s%N)
   "$@" >/tmp/msgraph-benchmark.log 2>&1 || { echo "benchmark: '$name' failed; see /tmp/msgraph-benchmark.log" >&2; exit 1; }
   end=$(date +%s%N)
-  local tenths=$(( (end - start) / 100000000 ))
-  results+=("$(printf '%-28s %6d.%d s' "$name" $((tenths / 10)) $((tenths % 10)))")
+  results+=("$(printf '%-28s %8d ms' "$name" $(( (end - start) / 1000000 )))")
 }
 
 measure "pulumi CLI (cached)" bash scripts/pulumi-cli.sh
