@@ -39,6 +39,22 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
+/**
+ * The environment a provider process needs to use this emulator as one of its clients: the MSGRAPH_*
+ * settings (read when stack config has none) and the CA to trust. Node reads NODE_EXTRA_CA_CERTS only
+ * at start-up, so it belongs in the environment of the process that calls the emulator.
+ */
+export function providerEnvironment(emulator: RunningEmulator, client: EmulatorClient = emulator.clients[0]!): Record<string, string> {
+  return {
+    MSGRAPH_TENANT_ID: client.tenantId,
+    MSGRAPH_CLIENT_ID: client.clientId,
+    MSGRAPH_CLIENT_SECRET: client.clientSecret,
+    MSGRAPH_ENDPOINT: emulator.url,
+    MSGRAPH_AUTHORITY_HOST: emulator.url,
+    NODE_EXTRA_CA_CERTS: emulator.caFile,
+  };
+}
+
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const stateDir = path.resolve(options.stateDir ?? ".emulator");
   const tenantId = options.tenantId ?? defaultTenantId;

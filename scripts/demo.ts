@@ -100,20 +100,13 @@ async function runOnGraph(): Promise<number> {
 }
 
 async function runOnEmulator(explore: boolean): Promise<number> {
-  const { startEmulator, startWebhookReceiver } = await import("../emulator");
+  const { providerEnvironment, startEmulator, startWebhookReceiver } = await import("../emulator");
   const emulator = await startEmulator({ stateDir });
   const receiver = await startWebhookReceiver({ stateDir });
   const client = emulator.clients[0];
   // The provider reads its settings from the MSGRAPH_* environment when the stack config has none, and
   // trusts the emulator's certificate authority through NODE_EXTRA_CA_CERTS (TLS is verified as usual).
-  const env = {
-    MSGRAPH_TENANT_ID: client.tenantId,
-    MSGRAPH_CLIENT_ID: client.clientId,
-    MSGRAPH_CLIENT_SECRET: client.clientSecret,
-    MSGRAPH_ENDPOINT: emulator.url,
-    MSGRAPH_AUTHORITY_HOST: emulator.url,
-    NODE_EXTRA_CA_CERTS: emulator.caFile,
-  };
+  const env = providerEnvironment(emulator, client);
   const config = {
     notificationUrl: `${receiver.url}/notifications`,
     lifecycleNotificationUrl: `${receiver.url}/lifecycle`,

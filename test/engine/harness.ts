@@ -12,7 +12,7 @@ import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { startEmulator, startWebhookReceiver, type EmulatorClientOptions } from "../../emulator";
+import { providerEnvironment, startEmulator, startWebhookReceiver, type EmulatorClientOptions } from "../../emulator";
 
 export const repoRoot = path.resolve(__dirname, "..", "..");
 export const runnerScript = path.join(repoRoot, "dist", "scripts", "stack.js");
@@ -84,14 +84,7 @@ export async function startWorld(options: { clients?: EmulatorClientOptions[] } 
     admin: emulator.admin,
     client,
     webhook: (pathName = "notifications") => `${receiver.url.replace(/\/+$/, "")}/${pathName}`,
-    graphEnv: () => ({
-      MSGRAPH_TENANT_ID: client.tenantId,
-      MSGRAPH_CLIENT_ID: client.clientId,
-      MSGRAPH_CLIENT_SECRET: client.clientSecret,
-      MSGRAPH_ENDPOINT: emulator.url,
-      MSGRAPH_AUTHORITY_HOST: emulator.url,
-      NODE_EXTRA_CA_CERTS: emulator.caFile,
-    }),
+    graphEnv: () => providerEnvironment(emulator, client),
     graphConfig: () => ({
       "msgraph:tenantId": client.tenantId,
       "msgraph:clientId": client.clientId,
