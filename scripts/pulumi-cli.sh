@@ -13,8 +13,10 @@ set -euo pipefail
 repo="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 version="${PULUMI_VERSION:-v3.259.0}"
-# The language host module has no tag of its own; this is its pseudo-version at the pkg/v3.259.0 commit.
-langhost_version="${PULUMI_LANGHOST_VERSION:-v3.0.0-20260820084410-a05d88f24d05}"
+# The Node.js language host's own module is refused by the module proxy reachable here. Up to v3.68.0 the SDK
+# module carried it as a package, and that host still runs today's @pulumi/pulumi programs (see
+# ../shared/research/verified-notes.md), so it is built from there, in a wrapper module of its own.
+langhost_sdk_version="${PULUMI_LANGHOST_SDK_VERSION:-v3.68.0}"
 cache_root="${PULUMI_MSGRAPH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/pulumi-msgraph-subscriptions}"
 out="$cache_root/pulumi-$version"
 
@@ -40,7 +42,7 @@ install_launcher() { # the launcher resolves @pulumi/pulumi from the program dir
 }
 
 cached() {
-  [ -x "$out/bin/pulumi" ] \
+  [ -x "$out/bin/pulumi" ] && [ -x "$out/bin/pulumi-language-nodejs" ] \
     && [ "$(PULUMI_SKIP_UPDATE_CHECK=true "$out/bin/pulumi" version 2>/dev/null)" = "$version" ]
 }
 
@@ -79,17 +81,27 @@ MOD
 go get -tool "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi@$version" >&2
 go get "github.com/pulumi/pulumi/sdk/v3@$version" >&2
 flags=(-trimpath -tags osusergo,grpcnotrace -ldflags "-w -s -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version")
-# The Node.js language host is optional: our programs run through the Automation API's inline
-# programs, which need only the CLI. The module proxy reachable here refuses the language host's
-# untagged pseudo-version ("403 Forbidden: This module version is not available"), so a failure
-# to build it is reported and tolerated.
-if go get -tool "github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3@$langhost_version" >&2 2>"$out/langhost.log"; then
-  go build "${flags[@]}" -o "$out/bin/pulumi-language-nodejs" github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3 >&2 || true
-else
-  echo "pulumi-cli: language host not available from the module proxy (see $out/langhost.log); continuing with the CLI alone" >&2
+if [ ! -x "$out/bin/pulumi" ] || [ "$(PULUMI_SKIP_UPDATE_CHECK=true "$out/bin/pulumi" version 2>/dev/null)" != "$version" ]; then
+  go build "${flags[@]}" -o "$out/bin/pulumi.tmp" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi >&2
+  mv "$out/bin/pulumi.tmp" "$out/bin/pulumi"
 fi
-go build "${flags[@]}" -o "$out/bin/pulumi.tmp" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi >&2
-mv "$out/bin/pulumi.tmp" "$out/bin/pulumi"
+
+# The language host, so that plain `pulumi up` runs a Pulumi.yaml project. Its release's go.mod pins
+# golang.org/x/text with a replace directive, which `go install` refuses; a wrapper module restates it.
+langhost_work="$out/langhost-src"
+mkdir -p "$langhost_work"
+cd "$langhost_work"
+cat > go.mod <<MOD
+module local.invalid/pulumi-langhost
+
+go 1.25.11
+
+replace golang.org/x/text => golang.org/x/text v0.3.6
+MOD
+go get "github.com/pulumi/pulumi/sdk/v3@$langhost_sdk_version" >&2
+go build -trimpath -ldflags "-w -s" -o "$out/bin/pulumi-language-nodejs.tmp" \
+  github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs >&2
+mv "$out/bin/pulumi-language-nodejs.tmp" "$out/bin/pulumi-language-nodejs"
 install_launcher
 echo "pulumi-cli: built $("$out/bin/pulumi" version) in $out/bin" >&2
 echo "$out/bin"

@@ -1,5 +1,6 @@
 import { latencyHeader } from "../../emulator";
 import { call, messagesSubscription, minutesFromNow, startHarness, tokenFor, type Harness } from "./support";
+import { closeAll, serverHookTimeoutMs } from "../hooks";
 
 describe("the emulator's admin controls", () => {
   let harness: Harness;
@@ -8,8 +9,8 @@ describe("the emulator's admin controls", () => {
     harness = await startHarness();
     token = await tokenFor(harness.emulator);
     harness.emulator.admin.clearRequestLog();
-  });
-  afterAll(() => harness.close());
+  }, serverHookTimeoutMs);
+  afterAll(() => closeAll(harness), serverHookTimeoutMs);
   afterEach(() => harness.emulator.admin.reset());
 
   const create = (overrides: Record<string, unknown> = {}) =>

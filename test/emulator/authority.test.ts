@@ -2,6 +2,7 @@ import { ClientSecretCredential } from "@azure/identity";
 import { createPublicKey, verify } from "node:crypto";
 import { consumerTenantId } from "../../emulator";
 import { call, startHarness, tokenFor, type Harness } from "./support";
+import { closeAll, serverHookTimeoutMs } from "../hooks";
 
 function claimsOf(token: string): Record<string, any> {
   return JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString("utf8"));
@@ -17,8 +18,8 @@ describe("the emulator's sign-in authority", () => {
         { permissionType: "delegated-personal", permissions: ["Mail.Read"] },
       ],
     });
-  });
-  afterAll(() => harness.close());
+  }, serverHookTimeoutMs);
+  afterAll(() => closeAll(harness), serverHookTimeoutMs);
 
   test("publishes OpenID metadata that MSAL needs", async () => {
     const { emulator } = harness;

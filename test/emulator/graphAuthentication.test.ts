@@ -1,4 +1,5 @@
 import { call, messagesSubscription, minutesFromNow, startHarness, tokenFor, type Harness } from "./support";
+import { closeAll, serverHookTimeoutMs } from "../hooks";
 
 describe("Graph's access-token and permission checks", () => {
   let harness: Harness;
@@ -13,11 +14,8 @@ describe("Graph's access-token and permission checks", () => {
       ],
     });
     other = await startHarness();
-  });
-  afterAll(async () => {
-    await harness.close();
-    await other.close();
-  });
+  }, serverHookTimeoutMs);
+  afterAll(() => closeAll(harness, other), serverHookTimeoutMs);
 
   const twoHoursAgo = () => new Date(Date.now() - 2 * 60 * 60_000);
   test.each([

@@ -1,4 +1,5 @@
 import { call, messagesSubscription, startHarness, tokenFor, type Harness } from "./support";
+import { closeAll, serverHookTimeoutMs } from "../hooks";
 
 describe("the notification endpoint validation handshake", () => {
   let harness: Harness;
@@ -6,8 +7,8 @@ describe("the notification endpoint validation handshake", () => {
   beforeAll(async () => {
     harness = await startHarness({ validationTimeoutMs: 1000 });
     token = await tokenFor(harness.emulator);
-  });
-  afterAll(() => harness.close());
+  }, serverHookTimeoutMs);
+  afterAll(() => closeAll(harness), serverHookTimeoutMs);
   afterEach(() => harness.emulator.admin.reset());
 
   const create = (overrides: Record<string, unknown>) =>

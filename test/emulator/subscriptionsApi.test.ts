@@ -1,5 +1,6 @@
 import { createEncryptionCertificate } from "../../emulator";
 import { call, messagesSubscription, minutesFromNow, startHarness, tokenFor, type Harness } from "./support";
+import { closeAll, serverHookTimeoutMs } from "../hooks";
 
 /** A self-signed P-256 (EC) certificate, base64 DER, made with openssl: Graph takes only RSA keys. */
 const ecCertificate =
@@ -28,8 +29,8 @@ describe("the subscriptions API", () => {
     );
     harness = await startHarness();
     token = await tokenFor(harness.emulator);
-  }, 60_000);
-  afterAll(() => harness.close());
+  }, serverHookTimeoutMs);
+  afterAll(() => closeAll(harness), serverHookTimeoutMs);
   afterEach(() => harness.emulator.admin.reset());
 
   /** Overrides may be functions, called at request time: test tables are built before beforeAll runs. */

@@ -30,8 +30,15 @@ export interface Harness {
 
 export async function startHarness(options: EmulatorOptions = {}): Promise<Harness> {
   const emulator = await startEmulator({ stateDir, ...options });
-  trustCertificateAuthority(emulator.caPem);
-  const receiver = await startWebhookReceiver({ stateDir, slowDelayMs: 3000 });
+  let receiver: RunningReceiver;
+  try {
+    trustCertificateAuthority(emulator.caPem);
+    receiver = await startWebhookReceiver({ stateDir, slowDelayMs: 3000 });
+  } catch (error) {
+    // Half a harness would keep the test process alive: close what did start.
+    await emulator.close();
+    throw error;
+  }
   return {
     emulator,
     receiver,

@@ -2,6 +2,7 @@ import * as https from "node:https";
 import { startWebhookReceiver, type RunningReceiver } from "../../emulator";
 import { ensureCertificateAuthority } from "../../emulator";
 import { stateDir } from "./support";
+import { closeAll, serverHookTimeoutMs } from "../hooks";
 
 function post(url: string, ca: string, body: string): Promise<{ status: number; contentType?: string; body: string }> {
   return new Promise((resolve, reject) => {
@@ -25,8 +26,8 @@ describe("the webhook receiver", () => {
   beforeAll(async () => {
     ca = (await ensureCertificateAuthority(stateDir)).caPem;
     receiver = await startWebhookReceiver({ stateDir, slowDelayMs });
-  });
-  afterAll(() => receiver.close());
+  }, serverHookTimeoutMs);
+  afterAll(() => closeAll(receiver), serverHookTimeoutMs);
 
   test("echoes the decoded validation token as text/plain, and records the handshake", async () => {
     const token = "Validation: a token & more";

@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { expectExit, repoRoot, runnerScript, runProcess, startWorld, type World } from "./harness";
+import { expectExit, repoRoot, runProcess, startWorld, type World } from "./harness";
 
 let world: World;
 let workDir: string;
@@ -61,10 +61,8 @@ it("12. a project outside the repository installs the npm pack output and runs p
 
   fs.writeFileSync(path.join(project, "index.js"), program);
   fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: consumer\nruntime: nodejs\nmain: .\n");
-  // The stack runner imports only Node and @pulumi/pulumi, so the consumer runs its own copy against its own SDK.
-  fs.copyFileSync(runnerScript, path.join(project, "stack.js"));
-
-  const stack = world.stack("consumer", { projectDir: project, projectName: "consumer", runner: path.join(project, "stack.js") });
+  // Plain `pulumi up` in the project: the language host runs index.js against the consumer's own SDK.
+  const stack = world.stack("consumer", { projectDir: project, projectName: "consumer" });
   const config = {
     ...world.graphConfig(),
     notificationUrl: world.webhook("consumer"),

@@ -1,21 +1,20 @@
 /**
- * Engine-test harness: a real emulator and webhook receiver in the test process, and the real Pulumi CLI
- * driven from a child process through scripts/stack.ts (compiled: dist/scripts/stack.js), exactly as
- * `npm start` and users run it. Nothing of Pulumi runs inside jest's module sandbox, whose module registry
+ * Engine-test harness: a real emulator and webhook receiver in the test process, and the plain Pulumi CLI
+ * (`pulumi up`, `preview`, `refresh`, `destroy`) run on Pulumi.yaml projects as users run it, through
+ * scripts/pulumiProject.ts. Nothing of Pulumi runs inside jest's module sandbox, whose module registry
  * would break closure serialization.
  *
  * Each test file starts one emulator and receiver (`startWorld`) and one stack per scenario
  * (`world.stack(name)`); each stack gets its own project directory under the OS temp directory and its
  * state in `.pulumi-state/engine/` in the repository.
  */
-import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { providerEnvironment, startEmulator, startWebhookReceiver, type EmulatorClientOptions } from "../../emulator";
+import { nodeBinary as localNode, PulumiProject, pulumiCliDir as buildPulumiCli, repoRoot, runProcess, type RunResult } from "../../scripts/pulumiProject";
 
-export const repoRoot = path.resolve(__dirname, "..", "..");
-export const runnerScript = path.join(repoRoot, "dist", "scripts", "stack.js");
+export { repoRoot, runProcess, type RunResult };
 export const cliScript = path.join(repoRoot, "dist", "cli", "main.js");
 export const programDir = path.join(__dirname, "program");
 export const projectName = "msgraph-engine-test";
@@ -27,16 +26,12 @@ const emulatorStateDir = process.env.MSGRAPH_EMULATOR_STATE_DIR ?? path.join(rep
 jest.setTimeout(300_000);
 
 /** Node >= 22 (the npm package `node`) when installed, else this Node. */
-export const nodeBinary = fs.existsSync(path.join(repoRoot, "node_modules", ".bin", "node"))
-  ? path.join(repoRoot, "node_modules", ".bin", "node")
-  : process.execPath;
+export const nodeBinary = localNode();
 
 let cliDir: string | undefined;
 /** The bin directory of the pinned Pulumi CLI (built on first use by scripts/pulumi-cli.sh). */
 export function pulumiCliDir(): string {
-  cliDir ??= process.env.PULUMI_CLI_DIR
-    ?? execFileSync("bash", [path.join(repoRoot, "scripts", "pulumi-cli.sh")], { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] })
-      .trim().split("\n").pop()!;
+  cliDir ??= buildPulumiCli();
   return cliDir;
 }
 
@@ -45,15 +40,6 @@ type Receiver = Awaited<ReturnType<typeof startWebhookReceiver>>;
 export type Client = Emulator["clients"][number];
 export type Admin = Emulator["admin"];
 export type LogEntry = ReturnType<Admin["requestLog"]>[number];
-
-export interface RunResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-  /** stdout and stderr interleaved as they arrived. */
-  output: string;
-  ms: number;
-}
 
 export interface World {
   emulator: Emulator;
@@ -75,7 +61,13 @@ export interface World {
 export async function startWorld(options: { clients?: EmulatorClientOptions[] } = {}): Promise<World> {
   pulumiCliDir();
   const emulator = await startEmulator({ stateDir: emulatorStateDir, clients: options.clients });
-  const receiver = await startWebhookReceiver({ stateDir: emulatorStateDir });
+  let receiver: Receiver;
+  try {
+    receiver = await startWebhookReceiver({ stateDir: emulatorStateDir });
+  } catch (error) {
+    await emulator.close(); // half a world would keep jest alive
+    throw error;
+  }
   const client = emulator.clients[0];
   const stacks: EngineStack[] = [];
   const world: World = {
@@ -121,8 +113,6 @@ export interface StackOptions {
   programDir?: string;
   /** Project directory; default a fresh directory under the OS temp directory. */
   projectDir?: string;
-  /** The runner to use (default dist/scripts/stack.js). */
-  runner?: string;
   /** Extra stack config, merged over the provider settings. */
   config?: Record<string, unknown>;
   /** The project's name when projectDir holds its own Pulumi.yaml (default msgraph-engine-test). */
@@ -150,17 +140,16 @@ function programConfig(specs: SubscriptionSpecs): Record<string, unknown> {
   return { subscriptions, clientStates: { secret: clientStates } };
 }
 
-/** One Pulumi stack of the test program, run through the stack runner. */
+/** One Pulumi stack of a Pulumi.yaml project (default: the test program), run with the plain CLI. */
 export class EngineStack {
   readonly projectDir: string;
   readonly project: string;
   private readonly ownsProjectDir: boolean;
-  private readonly runner: string;
   private readonly extraConfig: Record<string, unknown>;
+  private readonly pulumi: PulumiProject;
   private lastConfig = "";
 
   constructor(private readonly world: World, readonly name: string, options: StackOptions = {}) {
-    this.runner = options.runner ?? runnerScript;
     this.extraConfig = options.config ?? {};
     this.project = options.projectName ?? projectName;
     this.ownsProjectDir = !options.projectDir;
@@ -172,6 +161,14 @@ export class EngineStack {
         `name: ${this.project}\nruntime: nodejs\nmain: ${JSON.stringify(options.programDir ?? programDir)}\n`,
       );
     }
+    this.pulumi = new PulumiProject({
+      dir: this.projectDir,
+      stack: name,
+      backendDir,
+      pulumiHome,
+      passphrase: "engine-tests",
+      cliDir: pulumiCliDir(),
+    });
   }
 
   /** `pulumi up` of the given subscriptions. */
@@ -192,17 +189,13 @@ export class EngineStack {
   }
 
   /** Stack outputs, secrets in plain text. */
-  async outputs(): Promise<Record<string, Record<string, unknown>>> {
-    const result = await this.exec(["outputs", "--show-secrets"]);
-    if (result.code !== 0) throw new Error(`outputs failed (${result.code}):\n${result.output}`);
-    return JSON.parse(result.stdout);
+  outputs(): Promise<Record<string, any>> {
+    return this.pulumi.outputs(true);
   }
 
   /** `pulumi stack export` as stored: secrets stay encrypted. */
-  async exportState(): Promise<string> {
-    const result = await this.exec(["export"]);
-    if (result.code !== 0) throw new Error(`export failed (${result.code}):\n${result.output}`);
-    return result.stdout;
+  exportState(): Promise<string> {
+    return this.pulumi.exportState();
   }
 
   /** The state file itself in the file backend. */
@@ -238,67 +231,38 @@ export class EngineStack {
     return ids;
   }
 
-  async run(command: string, specs: SubscriptionSpecs | undefined, options: RunOptions = {}): Promise<RunResult> {
-    const args = [command];
-    if (options.refresh) args.push("--refresh");
-    if (options.expectNoChanges) args.push("--expect-no-changes");
-    if (options.diff) args.push("--diff");
-    const config = specs ? { ...this.world.graphConfig(), ...this.extraConfig, ...programConfig(specs) } : undefined;
-    const configText = config ? JSON.stringify(config) : "";
-    if (config && configText !== this.lastConfig) args.push("--config", configText);
-    const result = await this.exec(args, options.env);
-    if (config) this.lastConfig = configText;
-    return result;
+  async run(command: "up" | "preview" | "refresh" | "destroy", specs: SubscriptionSpecs | undefined, options: RunOptions = {}): Promise<RunResult> {
+    if (specs) {
+      const config = { ...this.world.graphConfig(), ...this.extraConfig, ...programConfig(specs) };
+      const configText = JSON.stringify(config);
+      if (configText !== this.lastConfig) {
+        await this.pulumi.setConfig(config);
+        this.lastConfig = configText;
+      }
+    }
+    return this.command(command, options);
   }
 
   /** Runs a command after setting the given stack config (for programs other than the test program). */
-  runWithConfig(command: string, config: Record<string, unknown>, options: RunOptions = {}): Promise<RunResult> {
-    return this.exec([command, "--config", JSON.stringify(config)], options.env);
+  async runWithConfig(command: "up" | "preview" | "refresh" | "destroy", config: Record<string, unknown>, options: RunOptions = {}): Promise<RunResult> {
+    await this.pulumi.setConfig(config);
+    return this.command(command, options);
   }
 
-  private exec(args: string[], env: Record<string, string> = {}): Promise<RunResult> {
-    return runProcess(nodeBinary, [this.runner, ...args, "--dir", this.projectDir, "--stack", this.name], {
-      cwd: this.projectDir,
-      env: {
-        ...process.env,
-        PULUMI_CLI_DIR: pulumiCliDir(),
-        PULUMI_BACKEND_URL: `file://${backendDir}`,
-        PULUMI_HOME: pulumiHome,
-        PULUMI_CONFIG_PASSPHRASE: "engine-tests",
-        NODE_EXTRA_CA_CERTS: this.world.emulator.caFile,
-        ...env,
-      },
-    });
+  private command(command: "up" | "preview" | "refresh" | "destroy", options: RunOptions): Promise<RunResult> {
+    const flags = [
+      ...(options.refresh ? ["--refresh"] : []),
+      ...(options.expectNoChanges ? ["--expect-no-changes"] : []),
+      ...(options.diff ? ["--diff"] : []),
+    ];
+    const run = { env: { NODE_EXTRA_CA_CERTS: this.world.emulator.caFile, ...options.env }, echo: !!process.env.ENGINE_TEST_VERBOSE };
+    return this.pulumi[command](flags, run);
   }
 
   /** Removes the project directory (the state stays in .pulumi-state/engine for inspection). */
   cleanup(): void {
     if (this.ownsProjectDir) fs.rmSync(this.projectDir, { recursive: true, force: true });
   }
-}
-
-/** Runs a process, collecting its output; echoes it when ENGINE_TEST_VERBOSE is set. */
-export function runProcess(command: string, args: string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<RunResult> {
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    let output = "";
-    const verbose = !!process.env.ENGINE_TEST_VERBOSE;
-    child.stdout.on("data", (chunk: Buffer) => {
-      stdout += chunk;
-      output += chunk;
-      if (verbose) process.stdout.write(chunk);
-    });
-    child.stderr.on("data", (chunk: Buffer) => {
-      stderr += chunk;
-      output += chunk;
-      if (verbose) process.stderr.write(chunk);
-    });
-    child.on("error", reject);
-    child.on("close", (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, output, ms: Date.now() - started }));
-  });
 }
 
 /** Fails with the CLI's output when a run did not exit as expected. */

@@ -5,6 +5,7 @@ import { resolveSettings } from "../../provider/graph/settings";
 import { resetGraphClock } from "../../provider/graph/clock";
 import { reauthorizeSubscription } from "../../provider/reauthorize";
 import { startEmulator, startWebhookReceiver, type RunningEmulator, type RunningReceiver } from "../../emulator";
+import { closeAll, serverHookTimeoutMs } from "../hooks";
 
 /**
  * The provider's lifecycle against the emulator: real HTTPS, the real @azure/identity
@@ -38,12 +39,9 @@ beforeAll(async () => {
   receiver = await startWebhookReceiver({ stateDir, slowDelayMs: 3_000 });
   // Node reads NODE_EXTRA_CA_CERTS at start-up only; trust the emulator's CA for this worker too.
   tls.setDefaultCACertificates([...tls.getCACertificates("default"), emulator.caPem]);
-});
+}, serverHookTimeoutMs);
 
-afterAll(async () => {
-  await receiver?.close();
-  await emulator?.close();
-});
+afterAll(() => closeAll(receiver, emulator), serverHookTimeoutMs);
 
 beforeEach(() => {
   emulator.admin.reset();
