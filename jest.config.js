@@ -18,6 +18,8 @@ const shared = {
   globalSetup: "<rootDir>/test/globalSetup.js",
 };
 module.exports = {
+  // .ci/run points this at an empty directory inside the clone, so a warm cache can never hide a cold run.
+  ...(process.env.JEST_CACHE_DIRECTORY ? { cacheDirectory: process.env.JEST_CACHE_DIRECTORY } : {}),
   // Generous for a loaded two-core machine; hooks that start servers pass their own (test/hooks.ts).
   testTimeout: 30_000,
   projects: [

@@ -13,15 +13,13 @@
  *   npm start                  up on the emulator, then explore (in a terminal)
  *   npm start -- --no-explore  up on the emulator and exit
  */
-import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as readline from "node:readline/promises";
 import type { RunningEmulator } from "../emulator";
+import { PulumiProject, repoRoot as repo, type StackConfig } from "./pulumiProject";
 
-const repo = path.resolve(__dirname, "..", "..");
-const runner = path.join(__dirname, "stack.js");
 const stateDir = path.join(repo, ".emulator", "demo");
 const stackName = process.env.PULUMI_STACK || "dev";
 
@@ -35,36 +33,15 @@ const demoIds = {
 const bold = (text: string) => (process.stdout.isTTY ? `\x1b[1m${text}\x1b[0m` : text);
 const say = (text = "") => process.stdout.write(`${text}\n`);
 
-/** Runs scripts/stack.ts with the given arguments; output goes straight to the terminal. */
-function stack(args: string[], env: NodeJS.ProcessEnv = {}): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [runner, ...args, "--dir", repo, "--stack", stackName], {
-      cwd: repo,
-      env: { ...process.env, ...env },
-      stdio: "inherit",
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve(code ?? 1));
-  });
-}
+/** The root Pulumi.yaml project's stack, run with the plain Pulumi CLI. */
+const project = new PulumiProject({ dir: repo, stack: stackName });
 
-/** The stack's config (secrets hidden), or {} when the stack does not exist yet. */
-function stackConfig(): Promise<Record<string, unknown>> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [runner, "config", "--dir", repo, "--stack", stackName], {
-      cwd: repo,
-      stdio: ["ignore", "pipe", "ignore"],
-    });
-    let out = "";
-    child.stdout.on("data", (chunk) => (out += chunk));
-    child.on("close", () => {
-      try {
-        resolve(JSON.parse(out));
-      } catch {
-        resolve({});
-      }
-    });
-  });
+/** Runs `pulumi <command>` on the demo stack, on this terminal; resolves to its exit code. */
+async function pulumi(command: "up" | "preview" | "destroy", flags: string[], env: Record<string, string> = {}, config?: StackConfig): Promise<number> {
+  if (config) await project.setConfig(config);
+  const interactive = process.stdout.isTTY;
+  const result = await project[command](flags, interactive ? { env, inherit: true } : { env, echo: true });
+  return result.code;
 }
 
 function demoClientState(): string {
@@ -90,11 +67,12 @@ async function runOnGraph(): Promise<number> {
   say(bold("Microsoft Graph credentials found: running the demo program against Microsoft Graph."));
   say("(Unset MSGRAPH_CLIENT_ID / AZURE_CLIENT_ID and remove msgraph:clientId from the stack config to use the emulator.)");
   say();
-  const code = await stack(["up", "--refresh"]);
+  const code = await pulumi("up", ["--refresh"]);
   if (code !== 0) {
     say();
     say("The program needs a reachable HTTPS notificationUrl and the ids of what to watch, for example:");
-    say(`  npm run stack -- config --config '{"notificationUrl": "https://example.com/api/notifications", "mailbox": "someone@contoso.com", "teamId": "...", "channelId": "..."}'`);
+    say("  pulumi config set notificationUrl https://example.com/api/notifications");
+    say("  pulumi config set mailbox someone@contoso.com; pulumi config set teamId ...; pulumi config set channelId ...");
   }
   return code;
 }
@@ -120,7 +98,7 @@ async function runOnEmulator(explore: boolean): Promise<number> {
     say("Running `pulumi up --refresh` on Pulumi.yaml (examples/demo/index.ts): the emulator starts empty each time,");
     say("so the refresh drops subscriptions left in the state by an earlier run and up creates them again.");
     say();
-    const code = await stack(["up", "--refresh", "--config", JSON.stringify(config)], env);
+    const code = await pulumi("up", ["--refresh"], env, config);
     if (code !== 0) {
       say(`\npulumi up failed (exit code ${code}).`);
       return code;
@@ -163,7 +141,7 @@ async function explorer(emulator: RunningEmulator, env: Record<string, string>):
       const answer = (await rl.question("> ")).trim().toLowerCase();
       switch (answer) {
         case "p": {
-          const code = await stack(["preview", "--refresh", "--expect-no-changes", "--diff"], env);
+          const code = await pulumi("preview", ["--refresh", "--expect-no-changes", "--diff"], env);
           say(code === 0 ? "\nExit code 0: no drift." : `\nExit code ${code}${code === 7 ? ": the preview proposes changes." : ""}`);
           break;
         }
@@ -176,12 +154,12 @@ async function explorer(emulator: RunningEmulator, env: Record<string, string>):
           const elsewhere = String(mail.notificationUrl).replace(/\/notifications$/, "/somewhere-else");
           emulator.admin.updateSubscription(mail.id, { notificationUrl: elsewhere });
           say(`Changed ${mail.id} in the emulator: notificationUrl is now ${elsewhere}.`);
-          const code = await stack(["preview", "--refresh", "--expect-no-changes", "--diff"], env);
+          const code = await pulumi("preview", ["--refresh", "--expect-no-changes", "--diff"], env);
           say(`\nExit code ${code}: a pipeline running this would fail here. Choose u to put it back with one PATCH.`);
           break;
         }
         case "u":
-          await stack(["up", "--refresh"], env);
+          await pulumi("up", ["--refresh"], env);
           showSubscriptions(emulator);
           break;
         case "t": {
@@ -192,7 +170,7 @@ async function explorer(emulator: RunningEmulator, env: Record<string, string>):
           break;
         }
         case "x":
-          await stack(["destroy"], env);
+          await pulumi("destroy", [], env);
           showSubscriptions(emulator);
           break;
         case "q":
@@ -214,7 +192,7 @@ async function main(): Promise<void> {
     process.stderr.write(`demo: unknown argument ${unknown.join(" ")}\nusage: npm start [-- --no-explore] [-- --graph]\n`);
     process.exit(2);
   }
-  const config = await stackConfig();
+  const config = await project.config();
   const onGraph = args.includes("--graph")
     || (!process.env.MSGRAPH_ENDPOINT && !!(process.env.MSGRAPH_CLIENT_ID || process.env.AZURE_CLIENT_ID || config["msgraph:clientId"]));
   process.exitCode = onGraph ? await runOnGraph() : await runOnEmulator(!args.includes("--no-explore"));

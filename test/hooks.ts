@@ -5,7 +5,7 @@
  * it gets a generous limit of its own rather than jest's default five seconds. Teardown must cope with a
  * setup that failed half-way, so it closes whatever did start and ignores what did not.
  */
-export const serverHookTimeoutMs = 120_000;
+export const serverHookTimeoutMs = 60_000;
 
 export interface Closable {
   close(): Promise<void> | void;
