@@ -1,3 +1,4 @@
+import { graphLimits } from "../provider/limits";
 import * as path from "node:path";
 import { EmulatorAdmin } from "./admin";
 import { Authority } from "./authority";
@@ -69,7 +70,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const store = new SubscriptionStore({
     clock,
     ca: tls.caPem,
-    validationTimeoutMs: options.validationTimeoutMs ?? 10_000,
+    validationTimeoutMs: options.validationTimeoutMs ?? graphLimits.validationTimeoutMs,
     signal: closing.signal,
   });
   const authority = new Authority(() => url, () => clients);

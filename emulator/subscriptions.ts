@@ -1,4 +1,6 @@
 import { randomUUID, X509Certificate } from "node:crypto";
+import { graphLimits } from "../provider/limits";
+import { graphBooleanInputs, graphStringInputs, patchableGraphInputs, requiredGraphInputs } from "../provider/subscription/inputs";
 import { matchRules, resourceIdentity } from "../provider/rules/resourcePath";
 import { permissionsFor, type ResourceRule } from "../provider/rules/ruleTable";
 import { canonicalChangeType, changeTypes, type ApiVersion, type ChangeType } from "../provider/subscription/schema";
@@ -53,26 +55,26 @@ export interface SubscriptionStoreOptions {
   signal: AbortSignal;
 }
 
-const minimumLifetimeMinutes = 45;
 const payloadMessage =
   "Could not process subscription creation payload. Are all property names spelled and camelCased properly? Also are the dateTimeOffest properties in a valid internet date-time format?";
 
-const stringProperties = [
-  "resource", "changeType", "clientState", "notificationUrl", "lifecycleNotificationUrl", "expirationDateTime",
-  "encryptionCertificate", "encryptionCertificateId", "latestSupportedTlsVersion", "notificationQueryOptions",
-  "notificationUrlAppId", "notificationContentType", "id", "applicationId", "creatorId", "@odata.type",
-] as const;
-const booleanProperties = ["includeResourceData"] as const;
-const requiredProperties = ["changeType", "notificationUrl", "resource", "expirationDateTime"] as const;
-const updatableProperties = ["expirationDateTime", "notificationUrl"] as const;
-const tlsVersions = ["v1_0", "v1_1", "v1_2", "v1_3"];
-/** §11: clientState may be 128 characters in v1.0 and 255 in beta. */
-const clientStateLimit: Record<ApiVersion, number> = { "v1.0": 128, beta: 255 };
-
-/** Rich notifications page: encryptionCertificateId "can be up to 128 characters". */
-const certificateIdMaxLength = 128;
-/** Rich notifications page: the key must be RSA, "between 2,048 bits and 4,096 bits". */
-const rsaKeyBits = { min: 2048, max: 4096 };
+// The subscription type's properties: the provider's input table names Graph's writable ones; the rest
+// are Graph's own (read-only, but accepted in a body as Graph accepts them).
+const stringProperties = [...graphStringInputs, "notificationContentType", "id", "applicationId", "creatorId", "@odata.type"];
+const booleanProperties = graphBooleanInputs;
+const requiredProperties = requiredGraphInputs;
+const updatableProperties = patchableGraphInputs;
+// Graph's limits are the provider's: one statement of them (provider/limits.ts) for both.
+const {
+  minimumLifetimeMinutes,
+  tlsVersions,
+  clientStateMaxLength: clientStateLimit,
+  encryptionCertificateIdMaxLength: certificateIdMaxLength,
+  encryptionKeyBits: rsaKeyBits,
+  lifecycleUrlRequiredAboveMinutes,
+  defaultTlsVersion,
+  dateTimePattern: internetDateTime,
+} = graphLimits;
 
 type Body = Record<string, unknown>;
 
@@ -97,8 +99,8 @@ export class SubscriptionStore {
     if (clientState !== null && clientState.length > clientStateLimit[apiVersion]) {
       throw badRequest(`clientState must be at most ${clientStateLimit[apiVersion]} characters.`, "InvalidRequest");
     }
-    const tls = optionalString(body.latestSupportedTlsVersion) ?? "v1_2";
-    if (!tlsVersions.includes(tls)) {
+    const tls = optionalString(body.latestSupportedTlsVersion) ?? defaultTlsVersion;
+    if (!(tlsVersions as readonly string[]).includes(tls)) {
       throw badRequest(`Invalid latestSupportedTlsVersion '${tls}'; use one of ${tlsVersions.join(", ")}.`, "InvalidRequest");
     }
 
@@ -317,7 +319,7 @@ export class SubscriptionStore {
     }
     const expiration = new Date(Math.max(requested.getTime(), now + minimumLifetimeMinutes * 60_000));
     // §3a, in the wording of the Teams chat/channel articles.
-    if (rule.lifecycleUrlRequiredAboveOneHour && lifecycleNotificationUrl === null && expiration.getTime() > now + 60 * 60_000) {
+    if (rule.lifecycleUrlRequiredAboveOneHour && lifecycleNotificationUrl === null && expiration.getTime() > now + lifecycleUrlRequiredAboveMinutes * 60_000) {
       throw badRequest(
         "lifecycleNotificationUrl is a required property for subscription creation on this resource when the expirationDateTime value is set to greater than 1 hour",
         "InvalidRequest",
@@ -426,7 +428,6 @@ function readNotificationUrl(value: string, property: string): string {
  * Graph's DateTimeOffset needs an internet date-time (RFC 3339) with a UTC offset: "Z" or ±hh:mm. A time
  * without one (e.g. 2030-01-01T00:00:00) is refused, where JavaScript would read it as local time.
  */
-const internetDateTime = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i;
 
 function readDate(value: unknown): Date {
   const when = typeof value === "string" && internetDateTime.test(value) ? new Date(value) : new Date(Number.NaN);

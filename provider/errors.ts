@@ -30,3 +30,55 @@ export class GraphApiError extends Error {
     return typeof value === "object" && value !== null && brand in value;
   }
 }
+
+const providerErrorBrand = Symbol.for("pulumi-msgraph-subscriptions/ProviderError");
+
+/**
+ * The provider's own failures, by kind, each keeping what caused it. Branded like GraphApiError: a
+ * second copy of this module may be loaded in the provider process, so `instanceof` cannot be trusted.
+ */
+abstract class ProviderError extends Error {
+  readonly [providerErrorBrand]: string;
+  constructor(kind: string, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = kind;
+    this[providerErrorBrand] = kind;
+  }
+  protected static isKind(value: unknown, kind: string): boolean {
+    return typeof value === "object" && value !== null && (value as Record<symbol, unknown>)[providerErrorBrand] === kind;
+  }
+}
+
+/** Provider settings (stack config or environment) that cannot be used. */
+export class SettingsError extends ProviderError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("SettingsError", message, options);
+  }
+  static from(error: unknown): SettingsError {
+    if (SettingsError.is(error)) return error;
+    return new SettingsError(error instanceof Error ? error.message : String(error), { cause: error });
+  }
+  static is(value: unknown): value is SettingsError {
+    return ProviderError.isKind(value, "SettingsError");
+  }
+}
+
+/** Graph already holds a subscription for the same resource and change type (409), and it is not ours to take. */
+export class ConflictError extends ProviderError {
+  constructor(message: string, readonly existingId: string | undefined, options?: { cause?: unknown }) {
+    super("ConflictError", message, options);
+  }
+  static is(value: unknown): value is ConflictError {
+    return ProviderError.isKind(value, "ConflictError");
+  }
+}
+
+/** Graph could not be reached, or no access token could be had. */
+export class TransportError extends ProviderError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("TransportError", message, options);
+  }
+  static is(value: unknown): value is TransportError {
+    return ProviderError.isKind(value, "TransportError");
+  }
+}

@@ -17,10 +17,15 @@ measure() { # name, command...
 
 measure "pulumi CLI (cached)" bash scripts/pulumi-cli.sh
 measure "build (tsc)" npm run --silent build
-measure "unit tests" jest --selectProjects unit --silent
+measure "type-check tests" npm run --silent typecheck
+cold_cache=$(mktemp -d)
+measure "unit tests (cold jest cache)" jest --selectProjects unit --silent --cacheDirectory "$cold_cache"
+measure "unit tests (warm jest cache)" jest --selectProjects unit --silent --cacheDirectory "$cold_cache"
+rm -rf "$cold_cache"
 measure "engine tests" jest --selectProjects engine --runInBand --silent
 measure "demo (npm start)" node dist/scripts/demo.js --no-explore
 measure "validate (CLI, one call)" node dist/cli/main.js validate --args '{"resource":"users/x/messages","changeType":"created","notificationUrl":"https://example.com/n"}'
 
 echo "Benchmark on $(nproc) cores, $(node --version):"
 printf '%s\n' "${results[@]}"
+echo "emulator start (ms): $(node dist/scripts/emulatorStartup.js --runs 9)"

@@ -1,9 +1,9 @@
 import type { Client } from "@microsoft/microsoft-graph-client";
 import type { TokenCredential } from "@azure/identity";
-import { GraphApiError, type GraphOperation } from "../errors";
+import { GraphApiError, TransportError, type GraphOperation } from "../errors";
 import { graphSubscription, type ApiVersion, type GraphSubscription } from "../subscription/schema";
 import { isMicrosoftGraphHost } from "./clouds";
-import { observeGraphDate } from "./clock";
+import { GraphClock } from "./clock";
 import { createCredential, graphScope } from "./credentials";
 import type { ProviderSettings } from "./settings";
 import { readTokenPermissions, type TokenPermissions } from "./tokenClaims";
@@ -25,9 +25,11 @@ export class SubscriptionsClient {
     private readonly credential: TokenCredential,
     readonly settings: ProviderSettings,
     readonly credentialSource: string,
+    /** Learns Graph's time from every response's Date header. */
+    readonly clock: GraphClock,
   ) {}
 
-  static async connect(settings: ProviderSettings): Promise<SubscriptionsClient> {
+  static async connect(settings: ProviderSettings, clock = new GraphClock()): Promise<SubscriptionsClient> {
     const { Client } = await import("@microsoft/microsoft-graph-client");
     const { TokenCredentialAuthenticationProvider } = await import(
       "@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials"
@@ -43,7 +45,7 @@ export class SubscriptionsClient {
       defaultVersion: settings.apiVersion,
       customHosts,
     });
-    return new SubscriptionsClient(client, credential, settings, source);
+    return new SubscriptionsClient(client, credential, settings, source, clock);
   }
 
   async create(body: SubscriptionRequest, version: ApiVersion): Promise<GraphSubscription> {
@@ -108,7 +110,7 @@ export class SubscriptionsClient {
     } catch (error) {
       throw describeTransportError(operation, this.settings, this.credentialSource, error);
     }
-    observeGraphDate(response.headers.get("date"));
+    this.clock.observe(response.headers.get("date"));
     const text = await response.text();
     const json = text ? safeJson(text) : null;
     if (response.ok) return json;
@@ -149,7 +151,7 @@ function describeTransportError(operation: GraphOperation, settings: ProviderSet
   // The Graph client wraps everything its middleware throws, the credential's sign-in failures included.
   const names = [(error as Error)?.name, (cause as Error | undefined)?.name];
   if (/AADSTS|invalid_client|unauthorized_client/.test(detail) || names.some((n) => n === "AuthenticationError" || n === "CredentialUnavailableError")) {
-    return new Error(
+    return new TransportError(
       `${operation} subscription: could not get an access token from ${settings.authorityHost} using ${credentialSource}: ${detail}`,
       { cause: error },
     );
@@ -157,5 +159,5 @@ function describeTransportError(operation: GraphOperation, settings: ProviderSet
   const trust = /CERT|certificate|self.signed/i.test(reason)
     ? " The endpoint's TLS certificate is not trusted: point NODE_EXTRA_CA_CERTS at its certificate authority (for the emulator, the caFile it prints)."
     : "";
-  return new Error(`${operation} subscription: could not reach Microsoft Graph at ${settings.endpoint}: ${reason}.${trust}`, { cause: error });
+  return new TransportError(`${operation} subscription: could not reach Microsoft Graph at ${settings.endpoint}: ${reason}.${trust}`, { cause: error });
 }

@@ -1,3 +1,5 @@
+import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
+import { graphLimits } from "../limits";
 import type { z } from "zod";
 import {
   apiVersions,
@@ -9,12 +11,12 @@ import {
   type PermissionType,
   type SubscriptionInputs,
 } from "../subscription/schema";
-import { maximumSafetyMarginMinutes } from "../subscription/lifetime";
+import { plannedLifetimeMinutes } from "../subscription/lifetime";
 import { matchRules, parseResource, templatesOf, type RuleMatch } from "./resourcePath";
 import { permissionColumnOf, permissionsFor, type ResourceRule } from "./ruleTable";
 
-/** What the Pulumi engine passes for a value that is not known yet (preview). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+/** What the Pulumi engine passes for a value that is not known yet (preview): Pulumi's own sentinel. */
+export const UNKNOWN = unknownValue;
 
 export interface ValidationContext {
   apiVersion: ApiVersion;
@@ -38,14 +40,12 @@ export interface ValidationResult {
 
 type Failure = ValidationResult["failures"][number];
 
-/** Graph raises any shorter expiry to 45 minutes (subscription resource page, expirationDateTime). */
-export const minimumLifetimeMinutes = 45;
-/** subscription resource page, lifecycleNotificationUrl: "more than 1 hour from now". */
-const lifecycleThresholdMinutes = 60;
-/** clientState: 128 in v1.0, 255 in beta (graph-rules §1, C3). */
-const clientStateMaxLength = { "v1.0": 128, beta: 255 } as const satisfies Record<ApiVersion, number>;
-/** rich-notifications page: encryptionCertificateId "can be up to 128 characters". */
-const certificateIdMaxLength = 128;
+const {
+  minimumLifetimeMinutes,
+  lifecycleUrlRequiredAboveMinutes: lifecycleThresholdMinutes,
+  clientStateMaxLength,
+  encryptionCertificateIdMaxLength: certificateIdMaxLength,
+} = graphLimits;
 const minute = 60_000;
 
 /**
@@ -288,7 +288,7 @@ class Checks {
     const renewBefore = this.known("renewBeforeMinutes");
     // Compare with the lifetime the provider will actually ask for: a safety margin below the maximum.
     const planned = this.effectiveLifetime();
-    const effective = planned === undefined ? undefined : Math.min(planned, (this.maxLifetimeMinutes ?? Infinity) - maximumSafetyMarginMinutes);
+    const effective = planned === undefined ? undefined : plannedLifetimeMinutes(planned, this.maxLifetimeMinutes ?? Infinity);
     if (renewBefore !== undefined && effective !== undefined && renewBefore >= effective) {
       this.fail(
         "renewBeforeMinutes",

@@ -6,8 +6,13 @@
  */
 
 /** Graph measures the maximum from the moment it receives the request; this leaves room for transit and clock jitter. */
-export const maximumSafetyMarginMinutes = 1;
+const maximumSafetyMarginMinutes = 1;
 const minute = 60_000;
+
+/** The lifetime the provider asks Graph for: never closer to the maximum than the safety margin. */
+export function plannedLifetimeMinutes(lifetimeMinutes: number, maxLifetimeMinutes: number): number {
+  return Math.min(lifetimeMinutes, maxLifetimeMinutes - maximumSafetyMarginMinutes);
+}
 
 export type LifetimePlan =
   | { mode: "fixed"; expirationDateTime: string }
@@ -25,7 +30,7 @@ export function planLifetime(
 /** The expirationDateTime to send to Graph now. */
 export function targetExpiration(plan: LifetimePlan, maxLifetimeMinutes: number, now: Date): string {
   if (plan.mode === "fixed") return plan.expirationDateTime;
-  const minutes = Math.min(plan.lifetimeMinutes, maxLifetimeMinutes - maximumSafetyMarginMinutes);
+  const minutes = plannedLifetimeMinutes(plan.lifetimeMinutes, maxLifetimeMinutes);
   return new Date(now.getTime() + minutes * minute).toISOString();
 }
 

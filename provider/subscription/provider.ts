@@ -1,36 +1,50 @@
 import type * as pulumi from "@pulumi/pulumi";
 
 /**
- * The provider object Pulumi serializes into state (`__provider`). It is deliberately tiny: each
- * method requires the implementation by package name when it runs, so
+ * The provider object Pulumi serializes into state (`__provider`). It is deliberately tiny: on its
+ * first call in a provider process it requires the implementation by package export, so
  * - no credential, client or setting is ever captured into state (they are read in configure or
  *   from the environment, inside the provider process);
  * - editing the implementation does not change `__provider`, so upgrades cause no spurious diffs,
  *   and refresh and delete run the installed code, not a copy frozen in old state.
+ * The dynamic-provider host deserializes this object once per process and calls its methods on it, so
+ * the implementation it makes (and that implementation's provider context) lives on the object itself.
  * The provider process resolves the package from the program's directory.
+ *
+ * States written by 0.1.0 name `pulumi-msgraph-subscriptions/dist/provider/subscription/lifecycle.js`;
+ * that module stays, forwarding to the same implementation.
  */
-const implementation = "pulumi-msgraph-subscriptions/dist/provider/subscription/lifecycle.js";
+const implementation = "pulumi-msgraph-subscriptions/implementation";
 
-export const subscriptionProvider: pulumi.dynamic.ResourceProvider = {
+interface SerializedProvider extends pulumi.dynamic.ResourceProvider {
+  loaded?: Required<pulumi.dynamic.ResourceProvider>;
+  load(): Required<pulumi.dynamic.ResourceProvider>;
+}
+
+export const subscriptionProvider: SerializedProvider = {
+  load() {
+    this.loaded ??= require(implementation).createSubscriptionProvider();
+    return this.loaded!;
+  },
   async configure(req) {
-    return require(implementation).configure(req);
+    return this.load().configure(req);
   },
   async check(olds, news) {
-    return require(implementation).check(olds, news);
+    return this.load().check(olds, news);
   },
   async diff(id, olds, news) {
-    return require(implementation).diff(id, olds, news);
+    return this.load().diff(id, olds, news);
   },
   async create(inputs) {
-    return require(implementation).create(inputs);
+    return this.load().create(inputs);
   },
   async read(id, props) {
-    return require(implementation).read(id, props);
+    return this.load().read(id, props);
   },
   async update(id, olds, news) {
-    return require(implementation).update(id, olds, news);
+    return this.load().update(id, olds, news);
   },
   async delete(id, props) {
-    return require(implementation).delete(id, props);
+    return this.load().delete(id, props);
   },
 };

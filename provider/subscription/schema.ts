@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { graphLimits } from "../limits";
 
 /**
  * The single source of the Subscription's input and output types. Property names are Graph's own
@@ -24,7 +25,7 @@ export type PermissionType = (typeof permissionTypes)[number];
 export const changeTypes = ["created", "updated", "deleted"] as const;
 export type ChangeType = (typeof changeTypes)[number];
 
-export const tlsVersions = ["v1_0", "v1_1", "v1_2", "v1_3"] as const;
+export const tlsVersions = graphLimits.tlsVersions;
 export const paymentModels = ["A", "B"] as const;
 export type PaymentModel = (typeof paymentModels)[number];
 
@@ -61,7 +62,7 @@ export function canonicalChangeType(parts: readonly ChangeType[]): string {
 // pipeline agent's zone must not decide when a subscription expires.
 const isoDateTime = z
   .string()
-  .refine((value) => /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i.test(value) && !Number.isNaN(Date.parse(value)), {
+  .refine((value) => graphLimits.dateTimePattern.test(value) && !Number.isNaN(Date.parse(value)), {
     message: "must be an ISO 8601 date and time with a UTC offset, for example 2026-01-31T12:00:00Z",
   });
 
@@ -100,9 +101,6 @@ export type SubscriptionInputs = z.output<typeof subscriptionInputs>;
 export type SubscriptionInputName = keyof SubscriptionInputs;
 export const subscriptionInputNames = Object.keys(subscriptionInputs.shape) as SubscriptionInputName[];
 
-/** Inputs whose values are never printed, logged or stored in plaintext. */
-export const secretInputNames = ["clientState"] as const satisfies readonly SubscriptionInputName[];
-
 /**
  * What Graph returns for a subscription (https://learn.microsoft.com/en-us/graph/api/resources/subscription).
  * Lenient: unknown properties are kept out, missing optional ones are fine, because Graph adds
@@ -127,14 +125,3 @@ export const graphSubscription = z.object({
   notificationContentType: z.string().nullish(),
 });
 export type GraphSubscription = z.infer<typeof graphSubscription>;
-
-/**
- * What Graph applies when an input is left out, so that "not given" and "given as the default" are
- * the same subscription and neither is a change.
- * latestSupportedTlsVersion: "Microsoft Graph defaults the property to v1_2" (subscription resource page);
- * includeResourceData: rich notifications are opt-in (change-notifications-with-resource-data page).
- */
-export const graphDefaults = {
-  latestSupportedTlsVersion: "v1_2",
-  includeResourceData: false,
-} as const satisfies Partial<Record<SubscriptionInputName, unknown>>;

@@ -179,10 +179,10 @@ describe("2. no spurious diffs after the provider's own code changes", () => {
     // "Upgrade" the package: the serialized provider's text and the lifecycle implementation both change.
     const providerFile = path.join(copy, "dist", "provider", "subscription", "provider.js");
     const providerText = fs.readFileSync(providerFile, "utf8");
-    const upgraded = providerText.replace(/return require\(implementation\)\.check\(/, "/* upgraded */ return require(implementation).check(");
+    const upgraded = providerText.replace(/return this\.load\(\)\.check\(/, "/* upgraded */ return this.load().check(");
     expect(upgraded).not.toBe(providerText);
     fs.writeFileSync(providerFile, upgraded);
-    fs.appendFileSync(path.join(copy, "dist", "provider", "subscription", "lifecycle.js"), "\n// upgraded\n");
+    fs.appendFileSync(path.join(copy, "dist", "provider", "subscription", "implementation.js"), "\n// upgraded\n");
     expect(before).not.toContain("upgraded");
 
     world.admin.clearRequestLog();

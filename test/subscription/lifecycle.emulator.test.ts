@@ -1,8 +1,7 @@
 import * as path from "node:path";
 import * as tls from "node:tls";
-import * as lifecycle from "../../provider/subscription/lifecycle";
+import { SubscriptionProvider } from "../../provider/subscription/implementation";
 import { resolveSettings } from "../../provider/graph/settings";
-import { resetGraphClock } from "../../provider/graph/clock";
 import { reauthorizeSubscription } from "../../provider/reauthorize";
 import { startEmulator, startWebhookReceiver, type RunningEmulator, type RunningReceiver } from "../../emulator";
 import { closeAll, serverHookTimeoutMs } from "../hooks";
@@ -15,6 +14,8 @@ import { closeAll, serverHookTimeoutMs } from "../hooks";
 const stateDir = process.env.MSGRAPH_EMULATOR_STATE_DIR ?? path.join(__dirname, "..", "..", ".emulator", "test");
 let emulator: RunningEmulator;
 let receiver: RunningReceiver;
+/** A provider as one provider process has it; connectAs makes a new one, as a new process would. */
+let lifecycle: SubscriptionProvider;
 const clientState = "lifecycle-secret-5d1e";
 
 function connectAs(clientIndex: number, overrides: Record<string, string> = {}) {
@@ -27,7 +28,7 @@ function connectAs(clientIndex: number, overrides: Record<string, string> = {}) 
     "msgraph:clientSecret": client.clientSecret,
     ...overrides,
   };
-  lifecycle.useSettings(resolveSettings((key) => config[key], {}));
+  lifecycle = SubscriptionProvider.withSettings(resolveSettings((key) => config[key], {}));
 }
 
 beforeAll(async () => {
@@ -45,7 +46,6 @@ afterAll(() => closeAll(receiver, emulator), serverHookTimeoutMs);
 
 beforeEach(() => {
   emulator.admin.reset();
-  resetGraphClock();
   connectAs(0);
 });
 
@@ -95,7 +95,8 @@ describe("check", () => {
     const config = { get: (key: string) => (key === "msgraph:cloud" ? "mars" : undefined) };
     await expect(lifecycle.configure({ config } as never)).rejects.toThrow(/msgraph:cloud/);
     const result = await lifecycle.check({}, mail());
-    expect(result.failures).toEqual([{ property: "resource", reason: expect.stringContaining("msgraph:cloud") }]);
+    // The settings are at fault, not the resource's inputs: the failure names no input.
+    expect(result.failures).toEqual([{ property: "", reason: expect.stringContaining("msgraph:cloud") }]);
   });
 
   it("sends nothing to Graph or the sign-in endpoint when the rules already refuse the input", async () => {
@@ -120,6 +121,17 @@ describe("create", () => {
     const minutes = (Date.parse(outs.expirationDateTime) - emulator.admin.now().getTime()) / 60_000;
     expect(minutes).toBeGreaterThan(598);
     expect(minutes).toBeLessThanOrEqual(600);
+  });
+
+  // OneDrive paths match two rows (personal and work or school); the token's permission type picks one.
+  it.each([
+    ["without check first, as a provider process that only creates", false],
+    ["after check in the same process", true],
+  ])("chooses the row for the token's permission type %s", async (_name, checkFirst) => {
+    const drive = { ...mail(), resource: "users/0a1b2c3d-0000-4000-8000-000000000001/drive/root", changeType: "updated", lifetimeMinutes: 120 };
+    if (checkFirst) expect((await lifecycle.check({}, drive)).failures ?? []).toEqual([]);
+    const result = await lifecycle.create(drive);
+    expect(result.outs.ruleId).toBe("v1.0/driveItem/business");
   });
 
   it("reports Graph's defaults for properties the program left out", async () => {
@@ -229,7 +241,7 @@ describe("read", () => {
   it("does not re-create a live subscription that this machine's fast clock thinks expired", async () => {
     emulator.admin.advanceClock(-700); // Graph's clock 700 minutes behind this machine's
     const { id, outs } = await created();
-    resetGraphClock(); // a new provider process, which has not heard Graph's clock yet
+    connectAs(0); // a new provider process, which has not heard Graph's clock yet
     expect(Date.parse(outs.expirationDateTime)).toBeLessThan(Date.now());
     expect(await lifecycle.diff(id, outs, mail())).toEqual({ changes: false });
   });

@@ -1,16 +1,19 @@
-import * as lifecycle from "../../provider/subscription/lifecycle";
 import { resolveSettings } from "../../provider/graph/settings";
-import { observeGraphDate } from "../../provider/graph/clock";
+import { ProviderContext } from "../../provider/subscription/context";
+import { SubscriptionProvider } from "../../provider/subscription/implementation";
+
+let provider = SubscriptionProvider.withSettings(resolveSettings(() => undefined, {}));
 
 /**
  * Settings with no credentials: enough for the pure parts of the lifecycle (diff, check without a
  * token). Graph's clock counts as heard and equal to ours, so diff needs no GET to confirm a verdict.
  */
 export function useSettingsForTests(overrides: Record<string, string> = {}): void {
-  lifecycle.useSettings(resolveSettings((key) => overrides[key], {}));
-  observeGraphDate(new Date().toUTCString());
+  const context = ProviderContext.fromSettings(resolveSettings((key) => overrides[key], {}));
+  context.clock.observe(new Date().toUTCString());
+  provider = new SubscriptionProvider(context);
 }
 
 export function diff(olds: Record<string, unknown>, news: Record<string, unknown>) {
-  return lifecycle.diff("id", olds, news);
+  return provider.diff("id", olds, news);
 }

@@ -1,0 +1,55 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { check } from "./check";
+import { ProviderContext } from "./context";
+import { create } from "./create";
+import { remove } from "./delete";
+import { diff } from "./diff";
+import { read } from "./read";
+import { update } from "./update";
+
+/**
+ * The Subscription resource's behaviour: Pulumi's check/diff/create/read/update/delete mapped onto
+ * Graph's subscriptions API, one module per operation. One instance serves one provider process and
+ * owns that process's ProviderContext. The serialized provider (provider.ts) loads this module by its
+ * package export, `pulumi-msgraph-subscriptions/implementation`, so code changes here never show up as
+ * `__provider` diffs.
+ */
+export class SubscriptionProvider implements pulumi.dynamic.ResourceProvider {
+  constructor(private context: ProviderContext = ProviderContext.fromConfig()) {}
+
+  /** Settings as given, instead of stack config (tests, the command line). */
+  static withSettings(settings: Parameters<typeof ProviderContext.fromSettings>[0]): SubscriptionProvider {
+    return new SubscriptionProvider(ProviderContext.fromSettings(settings));
+  }
+
+  async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
+    this.context = ProviderContext.fromConfig((key) => req.config.get(key));
+    // The engine reports a failed configure; later operations fail with the same message.
+    const error = this.context.settingsError();
+    if (error) throw error;
+  }
+
+  check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {
+    return check(this.context, news);
+  }
+  diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
+    return diff(this.context, id, olds, news);
+  }
+  create(inputs: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
+    return create(this.context, inputs);
+  }
+  read(id: string, props: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult> {
+    return read(this.context, id, props);
+  }
+  update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.UpdateResult> {
+    return update(this.context, id, olds, news);
+  }
+  delete(id: string, props: Record<string, unknown>): Promise<void> {
+    return remove(this.context, id, props);
+  }
+}
+
+/** A fresh provider for one process: what the serialized provider asks for on its first call. */
+export function createSubscriptionProvider(): SubscriptionProvider {
+  return new SubscriptionProvider();
+}

@@ -1,0 +1,53 @@
+import { matchRules } from "../rules/resourcePath";
+import { validateSubscription, type ValidationResult } from "../rules/validate";
+import type { ProviderContext } from "./context";
+import { planLifetime, targetExpiration, type LifetimePlan } from "./lifetime";
+import type { ApiVersion, SubscriptionInputs } from "./schema";
+
+/**
+ * The one place that decides, for a subscription's inputs, which rule-table row applies, the longest
+ * lifetime Graph allows, how the lifetime is planned and what expiry to ask for. diff, create and update
+ * all come here with the same question, so they cannot disagree.
+ */
+export interface SubscriptionPlan {
+  ruleId: string | null;
+  maxLifetimeMinutes: number;
+  lifetime: LifetimePlan;
+}
+
+export type PlanOutcome = { plan: SubscriptionPlan } | { failures: ValidationResult["failures"] };
+
+export async function planSubscription(context: ProviderContext, inputs: Partial<SubscriptionInputs>, apiVersion: ApiVersion): Promise<PlanOutcome> {
+  const version = inputs.apiVersion ?? apiVersion;
+  // Rows tie only where one path serves two audiences (driveItem on personal and business OneDrive);
+  // then the permission type picks, and it is asked of the context the same way every time.
+  const ties = typeof inputs.resource === "string" && matchRules(inputs.resource, version).length > 1;
+  const permissionType = ties ? await context.permissionType() : context.settings().permissionType;
+  const result = validateSubscription(inputs as Record<string, unknown>, { apiVersion: version, cloud: context.settings().cloud, permissionType });
+  if (result.maxLifetimeMinutes === undefined) return { failures: result.failures };
+  return {
+    plan: {
+      ruleId: result.rule,
+      maxLifetimeMinutes: result.maxLifetimeMinutes,
+      lifetime: planLifetime(inputs, result.maxLifetimeMinutes),
+    },
+  };
+}
+
+/** For create and update, which cannot proceed without a plan: the error says which operation stopped. */
+export async function requirePlan(
+  context: ProviderContext,
+  inputs: SubscriptionInputs,
+  apiVersion: ApiVersion,
+  operation: "created" | "updated",
+): Promise<SubscriptionPlan> {
+  const outcome = await planSubscription(context, inputs, apiVersion);
+  if ("plan" in outcome) return outcome.plan;
+  const reasons = outcome.failures.map((f) => `${f.property}: ${f.reason}`).join("; ");
+  throw new Error(`Subscription on ${inputs.resource} cannot be ${operation}: ${reasons || "the resource matches no rule"}`);
+}
+
+/** The expirationDateTime to send to Graph now, on Graph's clock. */
+export function targetExpiry(plan: SubscriptionPlan, context: ProviderContext): string {
+  return targetExpiration(plan.lifetime, plan.maxLifetimeMinutes, context.clock.now());
+}
