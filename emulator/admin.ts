@@ -40,7 +40,7 @@ export class EmulatorAdmin {
    * `issuedAt` two hours ago; expiry is judged by real time). In-process only: the HTTP admin API never
    * hands out tokens.
    */
-  issueAccessToken(options: { clientId?: string; issuedAt?: Date; audience?: string } = {}): string {
+  issueAccessToken(options: { clientId?: string; issuedAt?: Date; audience?: string } = {}): Promise<string> {
     const client = options.clientId === undefined
       ? this.clients[0]
       : this.clients.find((candidate) => candidate.clientId === options.clientId);

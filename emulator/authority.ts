@@ -1,4 +1,5 @@
-import { generateKeyPairSync, randomUUID, sign, verify, type KeyObject } from "node:crypto";
+import { generateKeyPairSync, randomUUID, type KeyObject } from "node:crypto";
+import { createLocalJWKSet, errors, jwtVerify, SignJWT, type JSONWebKeySet, type JWTVerifyGetKey } from "jose";
 import { consumerTenantId, tokenTenantId, type EmulatorClient } from "./clients";
 import { GraphError } from "./graphErrors";
 import { json, type EmulatorRequest, type EmulatorResponse } from "./http";
@@ -8,8 +9,8 @@ import type { PermissionType } from "../provider/subscription/schema";
  * The sign-in authority: enough of Entra ID's v2.0 endpoints for MSAL's client-credentials flow
  * (OpenID metadata, token, JWKS), and the access-token check Graph performs on every call.
  *
- * Tokens are RS256 JWTs signed with node:crypto. (jose 6 is ESM-only and the jest runtime used by this
- * project's tests cannot load it without --experimental-vm-modules; a JWT is small enough to sign directly.)
+ * Tokens are RS256 JWTs signed and verified with jose. It stays on jose 5: jose 6 is ESM-only, and the jest
+ * runtime used by this project's tests cannot load that without --experimental-vm-modules.
  */
 
 const tokenLifetimeSeconds = 3600;
@@ -49,6 +50,8 @@ export class Authority {
   private readonly privateKey: KeyObject;
   private readonly publicKey: KeyObject;
   private readonly keyId = randomUUID();
+  /** Verification looks the key up in the published JWKS, so a token the JWKS cannot verify is refused here too. */
+  private readonly publishedKeys: JWTVerifyGetKey;
 
   constructor(
     private readonly baseUrl: () => string,
@@ -57,10 +60,11 @@ export class Authority {
     const pair = generateKeyPairSync("rsa", { modulusLength: 2048 });
     this.privateKey = pair.privateKey;
     this.publicKey = pair.publicKey;
+    this.publishedKeys = createLocalJWKSet(this.jwks());
   }
 
   /** Answers authority routes; undefined for any other path. */
-  handle(request: EmulatorRequest): EmulatorResponse | undefined {
+  async handle(request: EmulatorRequest): Promise<EmulatorResponse | undefined> {
     const match = authorityRoute.exec(request.path);
     if (!match) return undefined;
     const [, tenant, endpoint] = match;
@@ -95,11 +99,11 @@ export class Authority {
     };
   }
 
-  jwks(): { keys: Record<string, unknown>[] } {
-    return { keys: [{ ...this.publicKey.export({ format: "jwk" }), kid: this.keyId, use: "sig", alg: "RS256" }] };
+  jwks(): JSONWebKeySet {
+    return { keys: [{ ...this.publicKey.export({ format: "jwk" }), kty: "RSA", kid: this.keyId, use: "sig", alg: "RS256" }] };
   }
 
-  private token(tenant: string, request: EmulatorRequest): EmulatorResponse {
+  private async token(tenant: string, request: EmulatorRequest): Promise<EmulatorResponse> {
     const form = new URLSearchParams(request.rawBody);
     const basic = basicCredentials(request.headers.authorization);
     const clientId = form.get("client_id") ?? basic?.clientId;
@@ -126,11 +130,11 @@ export class Authority {
       token_type: "Bearer",
       expires_in: tokenLifetimeSeconds,
       ext_expires_in: tokenLifetimeSeconds,
-      access_token: this.issueToken(client, audience),
+      access_token: await this.issueToken(client, audience),
     }, { "Cache-Control": "no-store, no-cache", Pragma: "no-cache" });
   }
 
-  issueToken(client: EmulatorClient, audience: string, issuedAt = new Date()): string {
+  issueToken(client: EmulatorClient, audience: string, issuedAt = new Date()): Promise<string> {
     const iat = Math.floor(issuedAt.getTime() / 1000);
     const tid = tokenTenantId(client);
     const application = client.permissionType === "application";
@@ -150,36 +154,22 @@ export class Authority {
       ver: "1.0",
       ...(application ? { roles: [...client.permissions] } : { scp: client.permissions.join(" ") }),
     };
-    const header = { typ: "JWT", alg: "RS256", kid: this.keyId };
-    const signingInput = `${base64url(header)}.${base64url(claims)}`;
-    return `${signingInput}.${sign("sha256", Buffer.from(signingInput), this.privateKey).toString("base64url")}`;
+    return new SignJWT({ ...claims }).setProtectedHeader({ typ: "JWT", alg: "RS256", kid: this.keyId }).sign(this.privateKey);
   }
 
   /** Graph's check of the Authorization header. Expiry is judged by real time, as Entra ID's tokens are. */
-  verifyAccessToken(authorization: string | undefined): Caller {
+  async verifyAccessToken(authorization: string | undefined): Promise<Caller> {
     const token = /^Bearer\s+(\S+)$/i.exec(authorization ?? "")?.[1];
     if (!token) throw unauthenticated("Access token is empty.");
-    const parts = token.split(".");
-    if (parts.length !== 3) throw unauthenticated("IDX14100: JWT is not well formed, there are no dots (.).");
-    let header: { alg?: string; kid?: string };
+    if (token.split(".").length !== 3) throw unauthenticated("IDX14100: JWT is not well formed, there are no dots (.).");
     let claims: AccessTokenClaims;
     try {
-      header = JSON.parse(Buffer.from(parts[0], "base64url").toString("utf8"));
-      claims = JSON.parse(Buffer.from(parts[1], "base64url").toString("utf8"));
-    } catch {
-      throw unauthenticated("IDX14102: Unable to decode the header or payload as Base64Url encoded string.");
+      ({ payload: claims } = await jwtVerify<AccessTokenClaims>(token, this.publishedKeys, { algorithms: ["RS256"], requiredClaims: ["exp"] }));
+    } catch (error) {
+      throw unauthenticated(verificationFailure(error));
     }
-    const signed = header.alg === "RS256" && header.kid === this.keyId
-      && verify("sha256", Buffer.from(`${parts[0]}.${parts[1]}`), this.publicKey, Buffer.from(parts[2], "base64url"));
-    if (!signed) throw unauthenticated("Access token validation failure. Invalid signature.");
-    const nowSeconds = Date.now() / 1000;
-    if (typeof claims.exp !== "number" || claims.exp <= nowSeconds) {
-      throw unauthenticated("Lifetime validation failed, the token is expired.");
-    }
-    if (typeof claims.nbf === "number" && claims.nbf > nowSeconds) {
-      throw unauthenticated("Lifetime validation failed, the token is not yet valid.");
-    }
-    if (!this.acceptedAudiences().includes(claims.aud?.replace(/\/$/, ""))) {
+    const audience = typeof claims.aud === "string" ? claims.aud.replace(/\/$/, "") : undefined;
+    if (audience === undefined || !this.acceptedAudiences().includes(audience)) {
       throw unauthenticated("Access token validation failure. Invalid audience.");
     }
     // Like Graph, the permission type comes from the token alone: roles mean an app token, scp a user
@@ -221,8 +211,19 @@ function basicCredentials(authorization: string | undefined): { clientId: string
   return { clientId: decodeURIComponent(clientId), clientSecret: decodeURIComponent(rest.join(":")) };
 }
 
-function base64url(value: unknown): string {
-  return Buffer.from(JSON.stringify(value)).toString("base64url");
+/** Graph's wording for each way jose finds a token wrong. */
+function verificationFailure(error: unknown): string {
+  if (error instanceof errors.JWTExpired) return "Lifetime validation failed, the token is expired.";
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === "exp") return "Lifetime validation failed, the token is expired.";
+    if (error.claim === "nbf") return "Lifetime validation failed, the token is not yet valid.";
+    return `Access token validation failure. ${error.message}`;
+  }
+  if (error instanceof errors.JWSSignatureVerificationFailed || error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JOSEAlgNotAllowed) {
+    return "Access token validation failure. Invalid signature.";
+  }
+  if (error instanceof errors.JOSEError) return "IDX14102: Unable to decode the header or payload as Base64Url encoded string.";
+  throw error;
 }
 
 /** Entra ID's token-endpoint error shape: error, error_description with the AADSTS code, error_codes, ids. */

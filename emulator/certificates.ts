@@ -1,4 +1,4 @@
-import { generateKeyPair, generateKeyPairSync, randomBytes } from "node:crypto";
+import { generateKeyPair, randomBytes } from "node:crypto";
 import { promisify } from "node:util";
 import { promises as fs } from "node:fs";
 import * as path from "node:path";
@@ -35,28 +35,26 @@ export async function ensureCertificateAuthority(stateDir: string): Promise<Cert
 /** Issues a fresh certificate for localhost, 127.0.0.1 and ::1, signed by the state dir's CA. */
 export async function issueServerCertificate(stateDir: string): Promise<ServerCertificate & CertificateAuthority> {
   const ca = await loadCertificateAuthority(stateDir);
-  const keys = newKeyPair();
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = keys.publicKey;
-  cert.serialNumber = serialNumber();
-  cert.validity.notBefore = daysFromNow(-1);
-  cert.validity.notAfter = daysFromNow(365);
-  cert.setSubject([{ name: "commonName", value: "localhost" }]);
-  cert.setIssuer(ca.certificate.subject.attributes);
-  cert.setExtensions([
-    { name: "basicConstraints", cA: false },
-    { name: "keyUsage", digitalSignature: true, keyEncipherment: true },
-    { name: "extKeyUsage", serverAuth: true },
-    {
-      name: "subjectAltName",
-      altNames: [
-        { type: 2, value: "localhost" },
-        { type: 7, ip: "127.0.0.1" },
-        { type: 7, ip: "::1" },
-      ],
-    },
-  ]);
-  cert.sign(ca.privateKey, forge.md.sha256.create());
+  const keys = await newKeyPair();
+  const cert = signCertificate({
+    subject: [{ name: "commonName", value: "localhost" }],
+    publicKey: keys.publicKey,
+    issuer: { subject: ca.certificate.subject.attributes, privateKey: ca.privateKey },
+    validDays: 365,
+    extensions: [
+      { name: "basicConstraints", cA: false },
+      { name: "keyUsage", digitalSignature: true, keyEncipherment: true },
+      { name: "extKeyUsage", serverAuth: true },
+      {
+        name: "subjectAltName",
+        altNames: [
+          { type: 2, value: "localhost" },
+          { type: 7, ip: "127.0.0.1" },
+          { type: 7, ip: "::1" },
+        ],
+      },
+    ],
+  });
   return {
     cert: forge.pki.certificateToPem(cert),
     key: keys.privateKeyPem,
@@ -87,27 +85,25 @@ async function loadCertificateAuthority(stateDir: string): Promise<LoadedAuthori
  * published with link(), which fails when the file exists, so exactly one CA wins and the rest read it.
  */
 async function createAuthorityBundle(keyPath: string): Promise<string> {
-  const keys = newKeyPair();
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = keys.publicKey;
-  cert.serialNumber = serialNumber();
-  cert.validity.notBefore = daysFromNow(-1);
-  cert.validity.notAfter = daysFromNow(3650);
+  const keys = await newKeyPair();
   const subject = [
     { name: "commonName", value: "msgraph-subscriptions emulator CA" },
     { name: "organizationName", value: "pulumi-msgraph-subscriptions (local testing only)" },
   ];
-  cert.setSubject(subject);
-  cert.setIssuer(subject);
-  cert.setExtensions([
-    { name: "basicConstraints", cA: true, critical: true },
-    { name: "keyUsage", keyCertSign: true, cRLSign: true, critical: true },
-    { name: "subjectKeyIdentifier" },
-  ]);
-  cert.sign(keys.privateKey, forge.md.sha256.create());
+  const cert = signCertificate({
+    subject,
+    publicKey: keys.publicKey,
+    issuer: { subject, privateKey: keys.privateKey },
+    validDays: 3650,
+    extensions: [
+      { name: "basicConstraints", cA: true, critical: true },
+      { name: "keyUsage", keyCertSign: true, cRLSign: true, critical: true },
+      { name: "subjectKeyIdentifier" },
+    ],
+  });
   const bundle = keys.privateKeyPem + forge.pki.certificateToPem(cert);
 
-  const temporary = `${keyPath}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  const temporary = temporaryPath(keyPath);
   await fs.writeFile(temporary, bundle, { mode: 0o600 });
   try {
     await fs.link(temporary, keyPath);
@@ -119,8 +115,6 @@ async function createAuthorityBundle(keyPath: string): Promise<string> {
     await fs.rm(temporary, { force: true });
   }
 }
-
-const generateKeyPairAsync = promisify(generateKeyPair);
 
 export interface EncryptionCertificate {
   /** Base64 of the DER certificate: what Graph's encryptionCertificate takes. */
@@ -136,34 +130,56 @@ export interface EncryptionCertificate {
 export async function createEncryptionCertificate(
   options: { modulusLength?: number; commonName?: string } = {},
 ): Promise<EncryptionCertificate> {
-  // Asynchronous: a large key takes seconds, which must not block a process that also serves the emulator.
-  const generated = await generateKeyPairAsync("rsa", {
-    modulusLength: options.modulusLength ?? 2048,
-    publicKeyEncoding: { type: "spki", format: "pem" },
-    privateKeyEncoding: { type: "pkcs8", format: "pem" },
-  });
-  const keys = {
-    publicKey: forge.pki.publicKeyFromPem(generated.publicKey) as forge.pki.rsa.PublicKey,
-    privateKey: forge.pki.privateKeyFromPem(generated.privateKey) as forge.pki.rsa.PrivateKey,
-    privateKeyPem: generated.privateKey,
-  };
-  const cert = forge.pki.createCertificate();
-  cert.publicKey = keys.publicKey;
-  cert.serialNumber = serialNumber();
-  cert.validity.notBefore = daysFromNow(-1);
-  cert.validity.notAfter = daysFromNow(365);
+  const keys = await newKeyPair(options.modulusLength);
   const subject = [{ name: "commonName", value: options.commonName ?? "msgraph-subscriptions emulator encryption certificate" }];
-  cert.setSubject(subject);
-  cert.setIssuer(subject);
-  cert.sign(keys.privateKey, forge.md.sha256.create());
+  const cert = signCertificate({
+    subject,
+    publicKey: keys.publicKey,
+    issuer: { subject, privateKey: keys.privateKey },
+    validDays: 365,
+  });
   const der = forge.asn1.toDer(forge.pki.certificateToAsn1(cert)).getBytes();
   return { certificate: Buffer.from(der, "binary").toString("base64"), privateKeyPem: keys.privateKeyPem };
 }
 
-/** node-forge generates RSA keys in JavaScript, which takes seconds; node:crypto takes milliseconds. */
-function newKeyPair(): { publicKey: forge.pki.rsa.PublicKey; privateKey: forge.pki.rsa.PrivateKey; privateKeyPem: string } {
-  const { publicKey, privateKey } = generateKeyPairSync("rsa", {
-    modulusLength: 2048,
+interface CertificateRequest {
+  subject: forge.pki.CertificateField[];
+  publicKey: forge.pki.PublicKey;
+  /** The signer: the subject's own name and private key for a self-signed certificate. */
+  issuer: { subject: forge.pki.CertificateField[]; privateKey: forge.pki.rsa.PrivateKey };
+  validDays: number;
+  /** node-forge extension specs, e.g. `{ name: "basicConstraints", cA: true }`. */
+  extensions?: object[];
+}
+
+/**
+ * Valid from a day ago, so a client whose clock runs behind this machine's still accepts the certificate.
+ * The public key is set before the extensions because forge derives subjectKeyIdentifier from it.
+ */
+function signCertificate(request: CertificateRequest): forge.pki.Certificate {
+  const cert = forge.pki.createCertificate();
+  cert.publicKey = request.publicKey;
+  cert.serialNumber = serialNumber();
+  cert.validity.notBefore = daysFromNow(-1);
+  cert.validity.notAfter = daysFromNow(request.validDays);
+  cert.setSubject(request.subject);
+  cert.setIssuer(request.issuer.subject);
+  cert.setExtensions(request.extensions ?? []);
+  cert.sign(request.issuer.privateKey, forge.md.sha256.create());
+  return cert;
+}
+
+const generateKeyPairAsync = promisify(generateKeyPair);
+
+/**
+ * node-forge generates RSA keys in JavaScript, which takes seconds; node:crypto takes milliseconds, and
+ * asynchronously, so even a large key does not block a process that also serves the emulator.
+ */
+async function newKeyPair(
+  modulusLength = 2048,
+): Promise<{ publicKey: forge.pki.rsa.PublicKey; privateKey: forge.pki.rsa.PrivateKey; privateKeyPem: string }> {
+  const { publicKey, privateKey } = await generateKeyPairAsync("rsa", {
+    modulusLength,
     publicKeyEncoding: { type: "spki", format: "pem" },
     privateKeyEncoding: { type: "pkcs8", format: "pem" },
   });
@@ -193,7 +209,12 @@ async function readIfPresent(file: string): Promise<string | undefined> {
 }
 
 async function writeAtomically(file: string, content: string, mode: number): Promise<void> {
-  const temporary = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
+  const temporary = temporaryPath(file);
   await fs.writeFile(temporary, content, { mode });
   await fs.rename(temporary, file);
+}
+
+/** Unique per process and call, so concurrent writers never share a half-written file. */
+function temporaryPath(file: string): string {
+  return `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
 }

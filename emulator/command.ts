@@ -1,5 +1,6 @@
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import * as path from "node:path";
+import { parseArgs } from "node:util";
 import { startEmulator } from "./emulator";
 import { startWebhookReceiver } from "./webhookReceiver";
 
@@ -93,27 +94,48 @@ export async function runEmulatorCommand(argv: readonly string[], io: CommandIo 
 
 type Parsed = { port: number; webhookPort: number; stateDir: string } | { help: true } | { error: string };
 
+const options = {
+  port: { type: "string" },
+  "webhook-port": { type: "string" },
+  "state-dir": { type: "string" },
+  help: { type: "boolean", short: "h" },
+} as const;
+
 function parseArguments(argv: readonly string[]): Parsed {
-  const values = { port: 0, webhookPort: 0, stateDir: path.resolve(".emulator") };
-  for (let index = 0; index < argv.length; index++) {
-    const [flag, inline] = argv[index].split(/=(.*)/s, 2);
-    if (flag === "--help" || flag === "-h") return { help: true };
-    if (!["--port", "--webhook-port", "--state-dir"].includes(flag)) return { error: `unknown option '${flag}'` };
-    const value = inline ?? argv[++index];
-    if (value === undefined || value === "") return { error: `${flag} needs a value` };
-    switch (flag) {
-      case "--port":
-      case "--webhook-port": {
-        const port = Number(value);
-        if (!Number.isInteger(port) || port < 0 || port > 65535) return { error: `${flag} must be a port number (0-65535), got '${value}'` };
-        values[flag === "--port" ? "port" : "webhookPort"] = port;
-        break;
-      }
-      default:
-        values.stateDir = path.resolve(value);
-    }
+  let values;
+  try {
+    values = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    return { error: usageProblem(error) };
   }
-  return values;
+  if (values.help) return { help: true };
+  const empty = (["port", "webhook-port", "state-dir"] as const).find((name) => values[name] === "");
+  if (empty) return { error: `--${empty} needs a value` };
+  const port = portNumber("port", values.port);
+  const webhookPort = portNumber("webhook-port", values["webhook-port"]);
+  if (typeof port === "string") return { error: port };
+  if (typeof webhookPort === "string") return { error: webhookPort };
+  return { port, webhookPort, stateDir: path.resolve(values["state-dir"] ?? ".emulator") };
+}
+
+/** The port, 0 (any free port) when absent, or the usage error. */
+function portNumber(name: string, value: string | undefined): number | string {
+  const port = Number(value ?? 0);
+  return Number.isInteger(port) && port >= 0 && port <= 65535 ? port : `--${name} must be a port number (0-65535), got '${value}'`;
+}
+
+/**
+ * parseArgs names the offending argument in quotes; the two mistakes people make most keep the emulator's
+ * own short wording, and the rest keep Node's, which already says what to do.
+ */
+function usageProblem(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== "string" || !code.startsWith("ERR_PARSE_ARGS_")) throw error;
+  const message = (error as Error).message;
+  const named = /'([^']*)'/.exec(message)?.[1] ?? "";
+  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return `unknown option '${named}'`;
+  if (message.endsWith("argument missing")) return `${named.replace(/ <value>$/, "")} needs a value`;
+  return message;
 }
 
 function instructions(output: EmulatorCommandOutput): string {

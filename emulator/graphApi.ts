@@ -14,7 +14,7 @@ export async function handleGraphRequest(
   const apiVersion = version[1].toLowerCase() as ApiVersion;
   const rest = version[2] ?? "/";
   // Graph authenticates before it looks at the path.
-  const caller = context.authority.verifyAccessToken(request.headers.authorization);
+  const caller = await context.authority.verifyAccessToken(request.headers.authorization);
   const route = /^\/subscriptions(?:\/([^/]+))?(\/reauthorize)?\/?$/i.exec(rest);
   if (!route) {
     const segment = rest.split("/")[1] ?? "";

@@ -75,7 +75,7 @@ async function handle(parts: ServerParts, incoming: IncomingMessage, outgoing: S
       earlyRetry = fault.earlyRetry;
       if (!fault.afterApply) throw fault.error;
     }
-    response = parts.authority.handle(request)
+    response = (await parts.authority.handle(request))
       ?? (await handleGraphRequest(request, { authority: parts.authority, store: parts.store, baseUrl: parts.baseUrl() }))
       ?? notFoundRoute(request.path);
     if (fault?.afterApply) throw fault.error;

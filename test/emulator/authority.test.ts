@@ -8,6 +8,22 @@ function claimsOf(token: string): Record<string, any> {
   return JSON.parse(Buffer.from(token.split(".")[1], "base64url").toString("utf8"));
 }
 
+/** A client-credentials request for the first client, with the given form fields replaced. */
+function requestToken(emulator: Harness["emulator"], override: Record<string, string>): Promise<Response> {
+  const client = emulator.clients[0];
+  return fetch(`${emulator.url}/${emulator.tenantId}/oauth2/v2.0/token`, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({
+      grant_type: "client_credentials",
+      client_id: client.clientId,
+      client_secret: client.clientSecret,
+      scope: `${emulator.url}/.default`,
+      ...override,
+    }),
+  });
+}
+
 describe("the emulator's sign-in authority", () => {
   let harness: Harness;
   beforeAll(async () => {
@@ -73,16 +89,7 @@ describe("the emulator's sign-in authority", () => {
   test("refuses a wrong client secret with 401 invalid_client", async () => {
     const { emulator } = harness;
     const client = emulator.clients[0];
-    const response = await fetch(`${emulator.url}/${emulator.tenantId}/oauth2/v2.0/token`, {
-      method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({
-        grant_type: "client_credentials",
-        client_id: client.clientId,
-        client_secret: "wrong",
-        scope: `${emulator.url}/.default`,
-      }),
-    });
+    const response = await requestToken(emulator, { client_secret: "wrong" });
     expect(response.status).toBe(401);
     const body = (await response.json()) as any;
     expect(body.error).toBe("invalid_client");
@@ -101,19 +108,7 @@ describe("the emulator's sign-in authority", () => {
     ["another grant type", { grant_type: "password" }, 400, "unsupported_grant_type"],
     ["a scope without /.default", { scope: "Mail.Read" }, 400, "invalid_scope"],
   ])("refuses %s", async (_case, override, status, error) => {
-    const { emulator } = harness;
-    const client = emulator.clients[0];
-    const response = await fetch(`${emulator.url}/${emulator.tenantId}/oauth2/v2.0/token`, {
-      method: "POST",
-      headers: { "Content-Type": "application/x-www-form-urlencoded" },
-      body: new URLSearchParams({
-        grant_type: "client_credentials",
-        client_id: client.clientId,
-        client_secret: client.clientSecret,
-        scope: `${emulator.url}/.default`,
-        ...override,
-      }),
-    });
+    const response = await requestToken(harness.emulator, override);
     expect(response.status).toBe(status);
     expect(((await response.json()) as any).error).toBe(error);
   });

@@ -25,7 +25,7 @@ describe("Graph's access-token and permission checks", () => {
     ["an expired token", () => harness.emulator.admin.issueAccessToken({ issuedAt: twoHoursAgo() }), /token is expired/],
     ["a token for another audience", () => harness.emulator.admin.issueAccessToken({ audience: "https://example.invalid" }), /Invalid audience/],
   ])("answers 401 InvalidAuthenticationToken for %s", async (_case, token, message) => {
-    const { status, body, headers } = await call(harness.emulator, "GET", "/v1.0/subscriptions", { token: token() });
+    const { status, body, headers } = await call(harness.emulator, "GET", "/v1.0/subscriptions", { token: await token() });
     expect(status).toBe(401);
     expect(body.error.code).toBe("InvalidAuthenticationToken");
     expect(body.error.message).toMatch(message);
@@ -37,7 +37,7 @@ describe("Graph's access-token and permission checks", () => {
     ["the global Graph audience", "https://graph.microsoft.com"],
     ["Graph's application id", "00000003-0000-0000-c000-000000000000"],
   ])("refuses a token for %s: it is meant for real Graph, not the emulator", async (_case, audience) => {
-    const token = harness.emulator.admin.issueAccessToken({ audience });
+    const token = await harness.emulator.admin.issueAccessToken({ audience });
     const { status, body } = await call(harness.emulator, "GET", "/v1.0/subscriptions", { token });
     expect(status).toBe(401);
     expect(body.error).toMatchObject({ code: "InvalidAuthenticationToken", message: expect.stringMatching(/Invalid audience/) });
@@ -47,7 +47,7 @@ describe("Graph's access-token and permission checks", () => {
     ["localhost", (url: string) => url],
     ["127.0.0.1", (url: string) => url.replace("localhost", "127.0.0.1")],
   ])("accepts a token for its own origin as %s", async (_case, audience) => {
-    const token = harness.emulator.admin.issueAccessToken({ audience: audience(harness.emulator.url) });
+    const token = await harness.emulator.admin.issueAccessToken({ audience: audience(harness.emulator.url) });
     expect((await call(harness.emulator, "GET", "/v1.0/subscriptions", { token })).status).toBe(200);
   });
 

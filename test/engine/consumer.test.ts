@@ -78,7 +78,7 @@ it("12. a project outside the repository installs the npm pack output and runs p
   expect(outputs.id).toBe(live[0].id);
   // The provider ran from the consumer's node_modules.
   const state = await stack.exportState();
-  expect(state).toContain("pulumi-msgraph-subscriptions/dist/provider");
+  expect(state).toContain("pulumi-msgraph-subscriptions/implementation");
   expect(state).not.toContain("consumer-client-state");
 
   expectExit(await stack.destroy(), 0);
