@@ -11,8 +11,11 @@ import {
   type PermissionType,
   type SubscriptionInputs,
 } from "../subscription/schema";
-import { plannedLifetimeMinutes } from "../subscription/lifetime";
+import { effectiveLifetimeMinutes, plannedLifetimeMinutes } from "../subscription/lifetime";
+import { closest } from "./suggestions";
 import { matchRules, parseResource, templatesOf, type RuleMatch } from "./resourcePath";
+import { deliveryAddressProblem, eventGridParams, isEventGrid } from "./deliveryAddress";
+import { schemaFailures as toFailures } from "./schemaFailures";
 import { permissionColumnOf, permissionsFor, type ResourceRule } from "./ruleTable";
 
 /** What the Pulumi engine passes for a value that is not known yet (preview): Pulumi's own sentinel. */
@@ -48,20 +51,8 @@ const {
 } = graphLimits;
 const minute = 60_000;
 
-/**
- * The lifetime Graph will apply: lifetimeMinutes, else expirationDateTime measured from `now`, else the
- * maximum (the provider's default), never under Graph's 45-minute floor.
- */
-export function effectiveLifetimeMinutes(
-  inputs: Pick<SubscriptionInputs, "lifetimeMinutes" | "expirationDateTime">,
-  maxLifetimeMinutes: number,
-  now: Date,
-): number {
-  const requested =
-    inputs.lifetimeMinutes ??
-    (inputs.expirationDateTime ? (Date.parse(inputs.expirationDateTime) - now.getTime()) / minute : maxLifetimeMinutes);
-  return Math.max(minimumLifetimeMinutes, requested);
-}
+export { effectiveLifetimeMinutes };
+
 
 /**
  * The zod schema, then the rule table. Never throws. Every rule that depends on an input whose value is
@@ -95,20 +86,6 @@ function isUnknown(value: unknown): boolean {
   return value === UNKNOWN || (Array.isArray(value) && value.some(isUnknown));
 }
 
-function toFailures(issue: z.core.$ZodIssue): Failure[] {
-  if (issue.code === "unrecognized_keys") {
-    return issue.keys.map((key) => {
-      const suggestion = closest(key, Object.keys(subscriptionInputs.shape), 1)[0];
-      return {
-        property: key,
-        reason: `'${key}' is not a Subscription input${suggestion ? `; did you mean '${suggestion}'?` : `; known inputs: ${Object.keys(subscriptionInputs.shape).join(", ")}`}`,
-      };
-    });
-  }
-  const [top, ...nested] = issue.path;
-  const where = nested.length > 0 ? `${nested.map(String).join(".")}: ` : "";
-  return [{ property: String(top ?? ""), reason: `${where}${issue.message}` }];
-}
 
 /**
  * One check per method, each guarded by the inputs it reads. Row-specific behaviour comes from the
@@ -411,89 +388,4 @@ class Checks {
       this.fail("clientState", `(value hidden) is ${clientState.length} characters; Graph ${this.apiVersion} accepts at most ${max}. Use a shorter secret`);
     }
   }
-}
-
-type DeliveryKind = "https" | "EventHub" | "EventGrid";
-
-/** graph-rules §6a: webhook HTTPS URL, or the Event Hubs / Event Grid addresses. */
-function deliveryAddressProblem(address: string, allowed: readonly DeliveryKind[]): string | undefined {
-  const forms = allowed
-    .map((kind) =>
-      kind === "https"
-        ? "an https:// URL"
-        : kind === "EventHub"
-          ? "EventHub:https://<namespace or vault>/...?tenantId=<domain>"
-          : "EventGrid:?azuresubscriptionid=<id>&resourcegroup=<group>&partnertopic=<topic>&location=<region>",
-    )
-    .join(", or ");
-  if (/^EventHub:/i.test(address)) {
-    if (!allowed.includes("EventHub")) return `'${address}' is an Event Hubs address, which this property does not accept; use ${forms}`;
-    const target = address.slice("EventHub:".length);
-    const url = tryUrl(target);
-    if (!url || url.protocol !== "https:" || !url.hostname) return `'${address}' must be EventHub: followed by an https:// URL of the Event Hub or Key Vault secret; use ${forms}`;
-    if (!url.searchParams.get("tenantId")) return `'${address}' lacks ?tenantId=<your tenant's domain, e.g. contoso.com>, which Graph needs to reach the Event Hub`;
-    return undefined;
-  }
-  if (isEventGrid(address)) {
-    if (!allowed.includes("EventGrid")) return `'${address}' is an Event Grid address, which this property does not accept; use ${forms}`;
-    const params = eventGridParams(address);
-    const missing = ["azuresubscriptionid", "resourcegroup", "partnertopic", "location"].filter((key) => !params.get(key));
-    if (missing.length > 0) return `'${address}' lacks ${missing.join(", ")}; write ${forms.split(", or ").find((form) => form.startsWith("EventGrid")) ?? forms}`;
-    return undefined;
-  }
-  const url = tryUrl(address);
-  if (!url || url.protocol !== "https:" || !url.hostname) {
-    return `'${withoutQueryValues(address)}' is not an https:// URL; Graph delivers only over HTTPS. Use ${forms}`;
-  }
-  return undefined;
-}
-
-/** Webhook URLs often carry a key in the query (Azure Functions' ?code=); messages end up in CI logs. */
-function withoutQueryValues(address: string): string {
-  const [base, query] = address.split("?", 2);
-  if (query === undefined) return address;
-  return `${base}?${query.split("&").map((pair) => `${pair.split("=")[0]}=…`).join("&")}`;
-}
-
-function isEventGrid(address: string): boolean {
-  return /^EventGrid:/i.test(address);
-}
-
-/** Keys lowercased: the Event Grid article writes them lowercase, and nothing says case matters. */
-function eventGridParams(address: string): Map<string, string> {
-  const query = address.slice("EventGrid:".length).replace(/^\?/, "");
-  return new Map([...new URLSearchParams(query)].map(([key, value]) => [key.toLowerCase(), value]));
-}
-
-function tryUrl(value: string): URL | undefined {
-  try {
-    return new URL(value);
-  } catch {
-    return undefined;
-  }
-}
-
-/** Up to `count` candidates nearest to `value` by edit distance, for "did you mean" hints. */
-function closest(value: string, candidates: readonly string[], count: number): string[] {
-  const target = value.toLowerCase();
-  const limit = Math.max(3, Math.floor(target.length / 2));
-  return [...new Set(candidates)]
-    .map((candidate) => ({ candidate, distance: editDistance(target, candidate.split("?")[0]?.toLowerCase() ?? "") }))
-    .filter(({ distance }) => distance <= limit)
-    .sort((a, b) => a.distance - b.distance)
-    .slice(0, count)
-    .map(({ candidate }) => candidate);
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }

@@ -1,3 +1,5 @@
+import { graphLimits } from "../limits";
+
 /**
  * Subscription lifetimes. A program says how long a subscription should live (`lifetimeMinutes`,
  * default: the longest Graph allows for the resource) and how early to renew it
@@ -46,4 +48,19 @@ export function expiryVerdict(plan: LifetimePlan, currentExpiration: string, now
 export function sameInstant(a: string | undefined, b: string | undefined): boolean {
   if (a === undefined || b === undefined) return a === b;
   return Date.parse(a) === Date.parse(b);
+}
+
+/**
+ * The lifetime Graph will apply: lifetimeMinutes, else expirationDateTime measured from `now`, else the
+ * maximum (the provider's default), never under Graph's 45-minute floor.
+ */
+export function effectiveLifetimeMinutes(
+  inputs: { lifetimeMinutes?: number; expirationDateTime?: string },
+  maxLifetimeMinutes: number,
+  now: Date,
+): number {
+  const requested =
+    inputs.lifetimeMinutes ??
+    (inputs.expirationDateTime ? (Date.parse(inputs.expirationDateTime) - now.getTime()) / minute : maxLifetimeMinutes);
+  return Math.max(graphLimits.minimumLifetimeMinutes, requested);
 }
