@@ -13,17 +13,13 @@
  * /path") and three cells (delegated work, delegated personal, application), each a list of permission
  * names with RSC ones marked `*`, or null for "Not supported".
  */
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import type { PermissionColumn } from "../provider/rules/ruleTable";
 import type { ApiVersion } from "../provider/subscription/schema";
 
-/** The repository: this file runs from scripts/ (tests) and from dist/scripts/ (compiled). */
-function repositoryRoot(from: string): string {
-  return existsSync(path.join(from, "package.json")) ? from : repositoryRoot(path.dirname(from));
-}
-const repo = repositoryRoot(__dirname);
+import { repoRoot as repo } from "./pulumiProject";
 export const defaultSeedsDir = path.resolve(repo, "..", "shared", "seeds");
 export const defaultExtractFile = path.join(repo, "test", "rules", "seedPermissions.json");
 export const columns = ["delegatedWork", "delegatedPersonal", "application"] as const satisfies readonly PermissionColumn[];

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { apiVersions, subscriptionInputNames, subscriptionInputs, type ApiVersion, type GraphSubscription, type SubscriptionInputs } from "./schema";
+import { apiVersions, graphSubscription, subscriptionInputNames, subscriptionInputs, type ApiVersion, type GraphSubscription, type SubscriptionInputs } from "./schema";
 
 /**
  * The resource's state as stored by Pulumi: every input the program gave (canonical), with
@@ -8,14 +8,16 @@ import { apiVersions, subscriptionInputNames, subscriptionInputs, type ApiVersio
  */
 export const stateVersion = 1;
 
-const bookkeeping = z.object({
-  resource: z.string(),
-  changeType: z.string(),
-  notificationUrl: z.string(),
-  expirationDateTime: z.string(),
-  applicationId: z.string().nullish(),
-  creatorId: z.string().nullish(),
-  notificationContentType: z.string().nullish(),
+// What Graph reported, as Graph's own schema types it, plus the provider's bookkeeping.
+const bookkeeping = graphSubscription.pick({
+  resource: true,
+  changeType: true,
+  notificationUrl: true,
+  expirationDateTime: true,
+  applicationId: true,
+  creatorId: true,
+  notificationContentType: true,
+}).extend({
   /** The program's fixed expirationDateTime, when it gave one. */
   requestedExpirationDateTime: z.string().optional(),
   /** What Graph answered at the provider's last write: a live value that differs is drift. */
