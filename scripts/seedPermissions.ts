@@ -18,8 +18,8 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import type { PermissionColumn } from "../provider/rules/ruleTable";
 import type { ApiVersion } from "../provider/subscription/schema";
-
 import { repoRoot as repo } from "./pulumiProject";
+
 export const defaultSeedsDir = path.resolve(repo, "..", "shared", "seeds");
 export const defaultExtractFile = path.join(repo, "test", "rules", "seedPermissions.json");
 export const columns = ["delegatedWork", "delegatedPersonal", "application"] as const satisfies readonly PermissionColumn[];
