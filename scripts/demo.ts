@@ -17,6 +17,7 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as readline from "node:readline/promises";
+import { parseArgs } from "node:util";
 import type { RunningEmulator } from "../emulator";
 import { PulumiProject, repoRoot as repo, type StackConfig } from "./pulumiProject";
 
@@ -186,16 +187,17 @@ async function explorer(emulator: RunningEmulator, env: Record<string, string>):
 }
 
 async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  const unknown = args.filter((arg) => arg !== "--no-explore" && arg !== "--graph");
-  if (unknown.length > 0) {
-    process.stderr.write(`demo: unknown argument ${unknown.join(" ")}\nusage: npm start [-- --no-explore] [-- --graph]\n`);
+  let flags: { "no-explore"?: boolean; graph?: boolean };
+  try {
+    flags = parseArgs({ options: { "no-explore": { type: "boolean" }, graph: { type: "boolean" } } }).values;
+  } catch (error) {
+    process.stderr.write(`demo: ${(error as Error).message}\nusage: npm start [-- --no-explore] [-- --graph]\n`);
     process.exit(2);
   }
   const config = await project.config();
-  const onGraph = args.includes("--graph")
+  const onGraph = flags.graph === true
     || (!process.env.MSGRAPH_ENDPOINT && !!(process.env.MSGRAPH_CLIENT_ID || process.env.AZURE_CLIENT_ID || config["msgraph:clientId"]));
-  process.exitCode = onGraph ? await runOnGraph() : await runOnEmulator(!args.includes("--no-explore"));
+  process.exitCode = onGraph ? await runOnGraph() : await runOnEmulator(flags["no-explore"] !== true);
 }
 
 void main().catch((error) => {

@@ -1,4 +1,4 @@
-import type { ApiVersion, ChangeType, Cloud, PermissionType } from "../subscription/schema";
+import type { ApiVersion, ChangeType, Cloud, PaymentModel, PermissionType } from "../subscription/schema";
 import { clouds } from "../subscription/schema";
 
 /** null = the docs say "Not supported." for that permission type. */
@@ -38,9 +38,13 @@ export interface ResourceRule {
   maxLifetimeWithResourceDataMinutes?: number;
   /** undefined = all three. */
   changeTypes?: readonly ChangeType[];
+  /**
+   * Graph encrypts every rich notification, so "optional" also means encryptionCertificate and its id
+   * are required whenever includeResourceData is true (create page, Request body); no row differs.
+   */
   resourceData: "unsupported" | "optional";
-  encryptionRequired?: boolean;
-  paymentModels: "A/B" | "B" | "none";
+  /** A key of paymentModelRules. */
+  paymentModels: keyof typeof paymentModelRules.allowed;
   lifecycleUrlRequiredAboveOneHour: boolean;
   clouds: readonly Cloud[];
   /** Set when Microsoft marks the resource deprecated; validation warns. */
@@ -53,6 +57,17 @@ export interface ResourceRule {
 export function permissionsFor(rule: ResourceRule, type: PermissionType): readonly string[] | null {
   return rule.permissions[permissionColumnOf[type]];
 }
+
+/**
+ * Teams metered APIs (teams-licenses, graph-rules §9): which models a row's paymentModels cell allows,
+ * where they are offered, and the day Microsoft stopped metering them (after which model= is accepted
+ * and ignored, so validation warns instead of failing).
+ */
+export const paymentModelRules = {
+  allowed: { "A/B": ["A", "B"], B: ["B"], none: [] } as const satisfies Record<string, readonly PaymentModel[]>,
+  clouds: ["global"] as const satisfies readonly Cloud[],
+  meteringEnded: { on: "2025-08-25", source: "https://learn.microsoft.com/en-us/graph/teams-licenses" },
+} as const;
 
 export const permissionColumnOf = {
   application: "application",
@@ -96,7 +111,6 @@ function perms(delegatedWork: string | null, delegatedPersonal: string | null, a
 const teamsRich = {
   maxLifetimeMinutes: 4320,
   resourceData: "optional",
-  encryptionRequired: true,
   paymentModels: "none",
   lifecycleUrlRequiredAboveOneHour: true,
   clouds: allClouds,
@@ -134,7 +148,7 @@ type Scenario = Omit<ResourceRule, "id" | "apiVersion" | "sources" | "resolution
 const LIFETIME_C1 = "C1: current lifetime table (10,080 / 1,440 min) wins over the older 4,230 min (graph-rules §2b, §12).";
 const TEAMS_C2 = "C2: current 4,320 min wins over the superseded 60 min (graph-rules §2b/§2c).";
 const METERED_C14 =
-  "C14: payment models follow the seeds' Teams notes and teams-licenses (§9); Microsoft says model= is ignored since 2025-08-25, so validation warns when one is given.";
+  "C14: payment models follow the seeds' Teams notes and teams-licenses (§9); Microsoft says model= is ignored since paymentModelRules.meteringEnded.on, so validation warns when one is given.";
 const ME_NOTE = "Any path starting with me can also be used with users/{id} (seed 004, Resources examples).";
 
 // ---------------------------------------------------------------------------------------------
@@ -554,7 +568,6 @@ const scenarios: readonly Scenario[] = [
     permissions: perms("Presence.Read.All", null, null),
     ...basic,
     resourceData: "optional",
-    encryptionRequired: true,
     maxLifetimeMinutes: 60,
     changeTypes: ["updated"],
     in: { "v1.0": { sources: [...V1_ALL, LIFETIMES, RICH] }, beta: { sources: [S004, LIFETIMES, RICH] } },

@@ -16,7 +16,7 @@ import { closest } from "./suggestions";
 import { matchRules, parseResource, templatesOf, type RuleMatch } from "./resourcePath";
 import { deliveryAddressProblem, eventGridParams, isEventGrid } from "./deliveryAddress";
 import { schemaFailures as toFailures } from "./schemaFailures";
-import { permissionColumnOf, permissionsFor, type ResourceRule } from "./ruleTable";
+import { paymentModelRules, permissionColumnOf, permissionsFor, type ResourceRule } from "./ruleTable";
 
 /** What the Pulumi engine passes for a value that is not known yet (preview): Pulumi's own sentinel. */
 export const UNKNOWN = unknownValue;
@@ -339,21 +339,27 @@ class Checks {
     const property = input !== undefined ? "paymentModel" : "resource";
     if (model === undefined || !this.rule) return;
     const rule = this.rule;
-    if (rule.paymentModels === "none") {
+    const allowed: readonly PaymentModel[] = paymentModelRules.allowed[rule.paymentModels];
+    const offeredIn: readonly Cloud[] = paymentModelRules.clouds;
+    const { meteringEnded } = paymentModelRules;
+    if (allowed.length === 0) {
       this.fail(
         property,
         `payment model ${model} does not apply to ${rule.resourceType} at '${this.match?.parsed.path}' (rule ${rule.id}); only the Teams metered getAll* and installedToChats paths take a payment model. Remove it`,
       );
-    } else if (rule.paymentModels === "B" && model === "A") {
-      this.fail(property, `payment model A is not available for '${this.match?.parsed.path}' (rule ${rule.id}), which supports only model B; use model B or leave it out for evaluation mode`);
-    } else if (this.ctx.cloud !== "global") {
+    } else if (!allowed.includes(model)) {
       this.fail(
         property,
-        `payment model ${model} is available only in the global cloud (metered APIs are not offered in national clouds), but the provider targets '${this.ctx.cloud}'; remove the payment model`,
+        `payment model ${model} is not available for '${this.match?.parsed.path}' (rule ${rule.id}), which supports only model ${allowed.join(" or ")}; use model ${allowed.join(" or ")} or leave it out for evaluation mode`,
+      );
+    } else if (!offeredIn.includes(this.ctx.cloud)) {
+      this.fail(
+        property,
+        `payment model ${model} is available only in the ${offeredIn.join(", ")} cloud (metered APIs are not offered in national clouds), but the provider targets '${this.ctx.cloud}'; remove the payment model`,
       );
     } else {
       this.warnings.push(
-        `payment model ${model}: Microsoft stopped metering the Teams change-notification APIs on 2025-08-25 and ignores model= (https://learn.microsoft.com/en-us/graph/teams-licenses)`,
+        `payment model ${model}: Microsoft stopped metering the Teams change-notification APIs on ${meteringEnded.on} and ignores model= (${meteringEnded.source})`,
       );
     }
   }

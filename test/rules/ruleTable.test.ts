@@ -42,7 +42,6 @@ describe("ruleTable", () => {
       expect(rule.resourceData).toBe("optional");
       expect(rule.maxLifetimeWithResourceDataMinutes).toBeLessThanOrEqual(rule.maxLifetimeMinutes);
     }
-    if (rule.encryptionRequired) expect(rule.resourceData).toBe("optional");
     if (rule.overrides?.length) expect(rule.resolution).toBeTruthy();
     expect(Object.values(rule.permissions).some((cell) => cell !== null)).toBe(true);
   });
