@@ -82,3 +82,13 @@ export class TransportError extends ProviderError {
     return ProviderError.isKind(value, "TransportError");
   }
 }
+
+/** An operation ran out of time (msgraph:operationTimeoutSeconds) while Graph throttled it or kept failing. */
+export class DeadlineError extends ProviderError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("DeadlineError", message, options);
+  }
+  static is(value: unknown): value is DeadlineError {
+    return ProviderError.isKind(value, "DeadlineError");
+  }
+}

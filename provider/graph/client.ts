@@ -1,11 +1,14 @@
 import type { Client } from "@microsoft/microsoft-graph-client";
 import type { TokenCredential } from "@azure/identity";
-import { GraphApiError, TransportError, type GraphOperation } from "../errors";
+import { DeadlineError, GraphApiError, TransportError, type GraphOperation } from "../errors";
 import { graphSubscription, type ApiVersion, type GraphSubscription } from "../subscription/schema";
 import { isMicrosoftGraphHost } from "./clouds";
 import { GraphClock } from "./clock";
 import { createCredential, graphScope } from "./credentials";
-import type { ProviderSettings } from "./settings";
+import { WithoutEmptyBodyContentType } from "./emptyBody";
+import { backoffMs, retryAfterSeconds, type RetryPolicy } from "./retryPolicy";
+import { retryPolicyOf, type ProviderSettings } from "./settings";
+import { sleep, ThrottleGate } from "./throttleGate";
 import { readTokenPermissions, type TokenPermissions } from "./tokenClaims";
 
 /** The body Graph accepts on POST /subscriptions. */
@@ -15,11 +18,15 @@ export type SubscriptionPatch = Partial<Pick<GraphSubscription, "expirationDateT
 
 /**
  * The subscriptions API of Microsoft Graph, and nothing else. Built on
- * @microsoft/microsoft-graph-client, whose default middleware retries 429/503/504 honouring
- * Retry-After. Responses are taken raw so that every one, failed or not, yields Graph's clock
- * (Date header) and request-id.
+ * @microsoft/microsoft-graph-client with our own retries in place of its RetryHandler, which retries
+ * each request alone and gives up after three tries: here one throttle gate per process makes every
+ * request wait when Graph throttles any of them, and each operation has a deadline. Responses are taken
+ * raw so that every one, failed or not, yields Graph's clock (Date header) and request-id.
  */
 export class SubscriptionsClient {
+  /** One per process, since the process talks to one Graph host. */
+  readonly gate = new ThrottleGate();
+
   private constructor(
     private readonly client: Client,
     private readonly credential: TokenCredential,
@@ -27,10 +34,11 @@ export class SubscriptionsClient {
     readonly credentialSource: string,
     /** Learns Graph's time from every response's Date header. */
     readonly clock: GraphClock,
+    private readonly retryPolicy: RetryPolicy,
   ) {}
 
   static async connect(settings: ProviderSettings, clock = new GraphClock()): Promise<SubscriptionsClient> {
-    const { Client } = await import("@microsoft/microsoft-graph-client");
+    const { Client, AuthenticationHandler, HTTPMessageHandler } = await import("@microsoft/microsoft-graph-client");
     const { TokenCredentialAuthenticationProvider } = await import(
       "@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials"
     );
@@ -39,32 +47,43 @@ export class SubscriptionsClient {
     // The client only attaches the Authorization header for hosts it knows as Graph; a custom
     // endpoint (the emulator, a private deployment) must be named, or requests go out unauthenticated.
     const customHosts = isMicrosoftGraphHost(settings.endpoint) ? undefined : new Set([new URL(settings.endpoint).hostname]);
+    const authentication = new AuthenticationHandler(authProvider);
+    const withoutEmptyBodyContentType = new WithoutEmptyBodyContentType();
+    authentication.setNext(withoutEmptyBodyContentType);
+    withoutEmptyBodyContentType.setNext(new HTTPMessageHandler());
     const client = Client.initWithMiddleware({
-      authProvider,
+      middleware: authentication,
       baseUrl: settings.endpoint,
       defaultVersion: settings.apiVersion,
       customHosts,
     });
-    return new SubscriptionsClient(client, credential, settings, source, clock);
+    return new SubscriptionsClient(client, credential, settings, source, clock, retryPolicyOf(settings));
   }
 
   async create(body: SubscriptionRequest, version: ApiVersion): Promise<GraphSubscription> {
-    return graphSubscription.parse(await this.call("create", version, "POST", "/subscriptions", body));
+    return asSubscription("create", await this.call("create", version, "POST", "/subscriptions", body));
   }
 
   /** undefined when Graph no longer has it (deleted, or expired: Graph removes expired subscriptions). */
   async get(id: string, version: ApiVersion): Promise<GraphSubscription | undefined> {
     const found = await this.call("read", version, "GET", `/subscriptions/${encodeURIComponent(id)}`, undefined, [404]);
-    return found === undefined ? undefined : graphSubscription.parse(found);
+    return found === undefined ? undefined : asSubscription("read", found);
   }
 
+  /** Every page: Graph pages the list with @odata.nextLink. */
   async list(version: ApiVersion): Promise<GraphSubscription[]> {
-    const page = (await this.call("list", version, "GET", "/subscriptions")) as { value?: unknown[] };
-    return (page.value ?? []).map((item) => graphSubscription.parse(item));
+    const all: GraphSubscription[] = [];
+    for (let next: string | undefined = "/subscriptions"; next !== undefined; ) {
+      const page = (await this.call("list", version, "GET", next)) as { value?: unknown; "@odata.nextLink"?: unknown } | null;
+      if (!page || !Array.isArray(page.value)) throw new TransportError(`list subscriptions: Graph's answer has no value array`);
+      all.push(...page.value.map((item) => asSubscription("list", item)));
+      next = typeof page["@odata.nextLink"] === "string" ? relativeToVersion(page["@odata.nextLink"], version) : undefined;
+    }
+    return all;
   }
 
   async update(id: string, patch: SubscriptionPatch, version: ApiVersion): Promise<GraphSubscription> {
-    return graphSubscription.parse(await this.call("update", version, "PATCH", `/subscriptions/${encodeURIComponent(id)}`, patch));
+    return asSubscription("update", await this.call("update", version, "PATCH", `/subscriptions/${encodeURIComponent(id)}`, patch));
   }
 
   /** false when it was already gone. */
@@ -86,7 +105,8 @@ export class SubscriptionsClient {
 
   /**
    * Returns the parsed JSON body (or null for an empty 2xx body), or undefined for a status listed
-   * in `absentOn`. Throws GraphApiError for every other failure.
+   * in `absentOn`. Waits at the throttle gate, retries what is worth retrying (see retryPolicy.ts),
+   * and throws GraphApiError, TransportError or DeadlineError with what it was waiting for.
    */
   private async call(
     operation: GraphOperation,
@@ -96,44 +116,153 @@ export class SubscriptionsClient {
     body?: unknown,
     absentOn: readonly number[] = [],
   ): Promise<unknown> {
+    const policy = this.retryPolicy;
+    const deadline = AbortSignal.timeout(policy.operationTimeoutMs);
+    const endsAt = Date.now() + policy.operationTimeoutMs;
+    const tally = { attempts: 0, retries: 0, throttled: 0, last: "" };
+    const giveUp = (waitingFor: string) =>
+      new DeadlineError(
+        `${operation} subscription: gave up after ${policy.operationTimeoutMs / 1000} s and ${tally.attempts} attempt(s) ` +
+          `(${tally.throttled} throttled), waiting for ${waitingFor}; the last answer was ${tally.last || "none"}. ` +
+          "Run pulumi up again later, or raise msgraph:operationTimeoutSeconds (MSGRAPH_OPERATION_TIMEOUT_SECONDS)",
+      );
+    const wait = async (ms: number, waitingFor: string) => {
+      if (ms >= endsAt - Date.now()) throw giveUp(waitingFor);
+      await sleep(ms, deadline).catch(() => Promise.reject(giveUp(waitingFor)));
+    };
+    for (;;) {
+      await wait(this.gate.remainingMs(), "Graph's throttle to lift (Retry-After)");
+      await this.gate.opened();
+      tally.attempts++;
+      const outcome = await this.attempt(operation, version, method, path, body, AbortSignal.any([deadline, AbortSignal.timeout(policy.requestTimeoutMs)]));
+      if ("failure" in outcome) {
+        if (deadline.aborted) throw giveUp(`an answer to ${method} ${path}`);
+        const { failure, transient } = outcome;
+        tally.last = failure.message;
+        if (!transient || tally.retries >= policy.maxRetries) throw withAttempts(failure, tally.attempts);
+        await wait(backoffMs(policy, tally.retries++), `a retry after: ${failure.message}`);
+        continue;
+      }
+      const { status, json, text, headers } = outcome;
+      if (status >= 200 && status < 300) return json;
+      if (absentOn.includes(status)) return undefined;
+      const error = graphApiError(operation, status, json, text, headers);
+      tally.last = `${status} ${error.graphCode ?? ""}`.trimEnd();
+      const retryAfter = retryAfterSeconds(headers.get("retry-after"));
+      if (status === 429 || (status === 503 && retryAfter !== undefined)) {
+        tally.throttled++;
+        this.gate.pause(retryAfter ?? backoffMs(policy, Math.min(tally.throttled, 5)) / 1000);
+        continue;
+      }
+      if (transientStatuses.includes(status) && tally.retries < policy.maxRetries) {
+        // A Retry-After on a gateway error is Graph's own estimate; otherwise back off.
+        const pause = retryAfter !== undefined ? retryAfter * 1000 : backoffMs(policy, tally.retries);
+        tally.retries++;
+        await wait(pause, `a retry after ${tally.last}`);
+        continue;
+      }
+      throw tally.attempts > 1 ? withAttempts(error, tally.attempts) : error;
+    }
+  }
+
+  /** One HTTP exchange. A failure to exchange at all comes back as a value, marked transient or not. */
+  private async attempt(
+    operation: GraphOperation,
+    version: ApiVersion,
+    method: "GET" | "POST" | "PATCH" | "DELETE",
+    path: string,
+    body: unknown,
+    signal: AbortSignal,
+  ): Promise<{ status: number; json: unknown; text: string; headers: Headers } | { failure: Error; transient: boolean }> {
     const { ResponseType } = await import("@microsoft/microsoft-graph-client");
-    const request = this.client.api(path).version(version).responseType(ResponseType.RAW);
-    let response: Response;
+    const request = this.client.api(path).version(version).responseType(ResponseType.RAW).option("signal", signal);
     try {
-      response = (await (method === "GET"
+      const response = (await (method === "GET"
         ? request.get()
         : method === "POST"
-          ? request.post(body ?? null)
+          ? request.post(body)
           : method === "PATCH"
             ? request.patch(body)
             : request.delete())) as Response;
+      this.clock.observe(response.headers.get("date"));
+      const text = await readCapped(response);
+      return { status: response.status, json: text ? parseJson(text, response.headers) : null, text, headers: response.headers };
     } catch (error) {
-      throw describeTransportError(operation, this.settings, this.credentialSource, error);
+      const failure = describeTransportError(operation, this.settings, this.credentialSource, error);
+      return { failure, transient: isTransient(error) };
     }
-    this.clock.observe(response.headers.get("date"));
-    const text = await response.text();
-    const json = text ? safeJson(text) : null;
-    if (response.ok) return json;
-    if (absentOn.includes(response.status)) return undefined;
-    const graphError = (json as { error?: { code?: string; message?: string; innerError?: Record<string, string> } } | null)?.error;
-    const requestId = response.headers.get("request-id") ?? graphError?.innerError?.["request-id"] ?? undefined;
-    throw new GraphApiError(
-      operation,
-      response.status,
-      graphError?.code,
-      requestId,
-      graphError?.message ?? text.slice(0, 500),
-      hintFor(operation, response.status),
-    );
   }
 }
 
-function safeJson(text: string): unknown {
+/** 500, 502, 503 and 504 are worth another try (Graph's error page: "retry"); the rest are answers. */
+const transientStatuses: readonly number[] = [500, 502, 503, 504];
+
+/** Bigger answers are not subscriptions or errors Graph writes; read no more than this. */
+const maxBodyCharacters = 1_000_000;
+
+async function readCapped(response: Response): Promise<string> {
+  const text = await response.text();
+  return text.length > maxBodyCharacters ? text.slice(0, maxBodyCharacters) : text;
+}
+
+/** Not JSON (a proxy's HTML page, a truncated body): kept as text, so the error can say what came back. */
+function parseJson(text: string, headers: Headers): unknown {
   try {
     return JSON.parse(text);
   } catch {
-    return { error: { message: text.slice(0, 500) } };
+    return new NotJson(text, headers.get("content-type") ?? "no content type");
   }
+}
+
+class NotJson {
+  constructor(
+    readonly text: string,
+    readonly contentType: string,
+  ) {}
+  describe(): string {
+    const title = /<title>([^<]{0,200})<\/title>/i.exec(this.text)?.[1]?.trim();
+    if (/html/i.test(this.contentType) || /^\s*<(!doctype|html)/i.test(this.text)) {
+      return `an HTML page${title ? ` titled '${title}'` : ""} instead of Graph's JSON (a proxy or gateway answered, not Graph)`;
+    }
+    return `${this.contentType} that is not JSON: ${JSON.stringify(this.text.slice(0, 200))}`;
+  }
+}
+
+function graphApiError(operation: GraphOperation, status: number, json: unknown, text: string, headers: Headers): GraphApiError {
+  const graphError = json instanceof NotJson ? undefined : (json as { error?: { code?: unknown; message?: unknown; innerError?: Record<string, unknown> } } | null)?.error;
+  const code = typeof graphError?.code === "string" ? graphError.code : undefined;
+  const innerRequestId = graphError?.innerError?.["request-id"];
+  const requestId = headers.get("request-id") ?? (typeof innerRequestId === "string" ? innerRequestId : undefined);
+  const message =
+    json instanceof NotJson
+      ? `Graph answered with ${json.describe()}`
+      : typeof graphError?.message === "string"
+        ? graphError.message
+        : text.slice(0, 500);
+  return new GraphApiError(operation, status, code, requestId, message, hintFor(operation, status));
+}
+
+/** A 2xx answer that is not what Graph documents gets a clear error, never a crash deep in a parser. */
+function asSubscription(operation: GraphOperation, json: unknown): GraphSubscription {
+  if (json instanceof NotJson) throw new TransportError(`${operation} subscription: Graph answered with ${json.describe()}`);
+  const parsed = graphSubscription.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.slice(0, 5).map((issue) => `${issue.path.join(".") || "(body)"}: ${issue.message}`);
+  throw new TransportError(`${operation} subscription: Graph's answer is not a subscription as documented (${problems.join("; ")})`);
+}
+
+function withAttempts<E extends Error>(error: E, attempts: number): E {
+  if (attempts > 1) error.message += ` (after ${attempts} attempts)`;
+  return error;
+}
+
+/** Timeouts, resets and refused connections may pass; sign-in refusals and certificate problems do not. */
+function isTransient(error: unknown): boolean {
+  const chain: unknown[] = [];
+  for (let current = error; current && chain.length < 5; current = (current as { cause?: unknown }).cause) chain.push(current);
+  const text = chain.map((e) => `${(e as Error)?.name} ${(e as { code?: string })?.code} ${(e as Error)?.message}`).join(" ");
+  if (/AADSTS|invalid_client|unauthorized_client|AuthenticationError|CredentialUnavailable|CERT|certificate/i.test(text)) return false;
+  return /TimeoutError|AbortError|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EAI_AGAIN|UND_ERR|socket hang up|other side closed|fetch failed|terminated/i.test(text);
 }
 
 function hintFor(operation: GraphOperation, status: number): string | undefined {
@@ -160,4 +289,12 @@ function describeTransportError(operation: GraphOperation, settings: ProviderSet
     ? " The endpoint's TLS certificate is not trusted: point NODE_EXTRA_CA_CERTS at its certificate authority (for the emulator, the caFile it prints)."
     : "";
   return new TransportError(`${operation} subscription: could not reach Microsoft Graph at ${settings.endpoint}: ${reason}.${trust}`, { cause: error });
+}
+
+/** "https://host/v1.0/subscriptions?$skiptoken=x" -> "/subscriptions?$skiptoken=x", which the client prefixes again. */
+function relativeToVersion(link: string, version: ApiVersion): string {
+  const url = new URL(link, "https://graph.invalid");
+  const prefix = `/${version}`;
+  const path = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : url.pathname;
+  return `${path}${url.search}`;
 }

@@ -1,6 +1,8 @@
 import { z } from "zod";
+import { SettingsError } from "../errors";
 import { apiVersions, clouds, permissionTypes } from "../subscription/schema";
 import { cloudEndpoints } from "./clouds";
+import { defaultRetryPolicy, type RetryPolicy } from "./retryPolicy";
 
 /**
  * Provider settings. Stack config (namespace `msgraph`) wins; the `MSGRAPH_*` environment is the
@@ -15,7 +17,11 @@ const settingNames = {
   permissionType: "MSGRAPH_PERMISSION_TYPE",
   endpoint: "MSGRAPH_ENDPOINT",
   authorityHost: "MSGRAPH_AUTHORITY_HOST",
+  maxRetries: "MSGRAPH_MAX_RETRIES",
+  operationTimeoutSeconds: "MSGRAPH_OPERATION_TIMEOUT_SECONDS",
+  requestTimeoutSeconds: "MSGRAPH_REQUEST_TIMEOUT_SECONDS",
 } as const;
+export { SettingsError };
 export type SettingName = keyof typeof settingNames;
 
 const httpsUrl = z
@@ -32,6 +38,9 @@ const rawSettings = z.object({
   permissionType: z.enum(permissionTypes).optional(),
   endpoint: httpsUrl.optional(),
   authorityHost: httpsUrl.optional(),
+  maxRetries: z.coerce.number().int().min(0).max(50).default(defaultRetryPolicy.maxRetries),
+  operationTimeoutSeconds: z.coerce.number().int().min(10).max(86_400).default(defaultRetryPolicy.operationTimeoutMs / 1000),
+  requestTimeoutSeconds: z.coerce.number().int().min(1).max(3_600).default(defaultRetryPolicy.requestTimeoutMs / 1000),
 });
 
 export type ProviderSettings = Omit<z.output<typeof rawSettings>, "endpoint" | "authorityHost"> & {
@@ -40,12 +49,6 @@ export type ProviderSettings = Omit<z.output<typeof rawSettings>, "endpoint" | "
   authorityHost: string;
 };
 
-export class SettingsError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "SettingsError";
-  }
-}
 
 /** `lookup` returns the stack config value for a key such as "msgraph:cloud", if any. */
 export function resolveSettings(
@@ -71,5 +74,14 @@ export function resolveSettings(
     ...settings,
     endpoint: settings.endpoint ?? cloudEndpoints[settings.cloud].graph,
     authorityHost: settings.authorityHost ?? cloudEndpoints[settings.cloud].authority,
+  };
+}
+
+export function retryPolicyOf(settings: ProviderSettings): RetryPolicy {
+  return {
+    ...defaultRetryPolicy,
+    maxRetries: settings.maxRetries,
+    operationTimeoutMs: settings.operationTimeoutSeconds * 1000,
+    requestTimeoutMs: settings.requestTimeoutSeconds * 1000,
   };
 }
