@@ -127,6 +127,52 @@ export class PulumiProject {
     return this.exec(args, options);
   }
 
+  /**
+   * `pulumi up`, killed with SIGKILL together with everything it started (language host, program,
+   * provider) once `killWhen` holds, as a pipeline agent that is cancelled or dies would: no signal
+   * handler runs, no state is written after the kill. `killed` says whether it came to that.
+   */
+  async upKilledWhen(killWhen: () => boolean, flags: readonly string[] = [], options: RunOptions = {}): Promise<{ killed: boolean; result: RunResult }> {
+    await this.selectStack();
+    const started = Date.now();
+    const env = this.environment(options.env);
+    const child = spawn(path.join(this.cliDir!, "pulumi"), ["up", "--yes", "--skip-preview", "--non-interactive", "--stack", this.stack, ...flags], {
+      cwd: this.dir,
+      env,
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true, // its own process group, so that one kill reaches the plugins too
+    });
+    let output = "";
+    child.stdout.on("data", (chunk: Buffer) => (output += chunk));
+    child.stderr.on("data", (chunk: Buffer) => (output += chunk));
+    let killed = false;
+    const poll = setInterval(() => {
+      if (!killed && killWhen()) {
+        killed = true;
+        try {
+          process.kill(-child.pid!, "SIGKILL");
+        } catch {
+          // already gone
+        }
+      }
+    }, 20);
+    return new Promise((resolve, reject) => {
+      child.on("error", (error) => {
+        clearInterval(poll);
+        reject(error);
+      });
+      child.on("close", (code, signal) => {
+        clearInterval(poll);
+        resolve({ killed, result: { code: code ?? (signal ? 128 : 1), stdout: output, stderr: "", output, ms: Date.now() - started } });
+      });
+    });
+  }
+
+  /** `pulumi cancel --yes`: lifts the lock a killed run left on the stack. */
+  cancel(): Promise<RunResult> {
+    return this.pulumi(["cancel", "--yes"]);
+  }
+
   /** `pulumi up --yes`, `preview`, `refresh --yes`, `destroy --yes` with the given flags. */
   up(flags: readonly string[] = [], options?: RunOptions): Promise<RunResult> {
     return this.pulumi(["up", "--yes", "--skip-preview", ...flags], options);

@@ -2,13 +2,15 @@ import { ConflictError, GraphApiError } from "../errors";
 import type { SubscriptionRequest, SubscriptionsClient } from "../graph/client";
 import { resourceIdentity } from "../rules/resourcePath";
 import { sameValue } from "./compare";
+import { markOf } from "./ownership";
 import { adoptionCheckedInputs, graphDefaultOf } from "./inputs";
 import { canonicalChangeType, changeTypes, type ApiVersion, type ChangeType, type GraphSubscription, type SubscriptionInputs } from "./schema";
 
 /**
  * Graph refuses a second subscription for the same resource and changeType with 409 and the
  * existing id in the message. That subscription may be our own: the Graph client retries a POST
- * after 429/503/504, and a gateway timeout can hide a creation that succeeded. Otherwise, with
+ * after 429/5xx/timeouts, and a gateway timeout can hide a creation that succeeded; or a killed run
+ * created it and never recorded it (its expiry carries this resource's mark, ownership.ts). Otherwise, with
  * adoptExisting, the existing one is taken over (its expiry and URL brought to the program's
  * values) provided everything Graph cannot change in place matches; else the error says how to proceed.
  */
@@ -26,6 +28,11 @@ export async function adoptOrExplain(
     )?.id;
   const existing = existingId ? await client.get(existingId, apiVersion) : undefined;
   if (existing && isOurRetriedCreate(existing, body)) return { subscription: existing, patched: false };
+  if (existing && isLeftByOurInterruptedRun(existing, inputs, body)) {
+    // Ours, from a run that was killed before Pulumi recorded it: bring expiry and URL to this run's values.
+    const subscription = await client.update(existing.id, { expirationDateTime: body.expirationDateTime, notificationUrl: body.notificationUrl }, apiVersion);
+    return { subscription, patched: true };
+  }
   if (!inputs.adoptExisting) {
     throw new ConflictError(
       `Graph already has subscription ${existingId ?? "(id not reported)"} for changeType '${inputs.changeType}' on '${inputs.resource}' ` +
@@ -71,6 +78,11 @@ function isOurRetriedCreate(existing: GraphSubscription, body: SubscriptionReque
     (existing.clientState == null || existing.clientState === (body.clientState ?? undefined)) &&
     immutableDifferences(existing, body).length === 0
   );
+}
+
+/** Carries this resource's mark (ownership.ts) and matches it in everything Graph cannot change in place. */
+function isLeftByOurInterruptedRun(existing: GraphSubscription, inputs: SubscriptionInputs, body: SubscriptionRequest): boolean {
+  return inputs.ownerMark !== undefined && markOf(existing.expirationDateTime) === inputs.ownerMark && immutableDifferences(existing, body).length === 0;
 }
 
 /**

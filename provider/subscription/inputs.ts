@@ -23,7 +23,8 @@ import type { SubscriptionInputName } from "./schema";
  *
  * compare, when a desired value differs from the state: "value" (JSON equality, absent equal to absent
  * and to Graph's default), "instant" (the same moment in any offset), "resource" (Graph's identity of the
- * path, payment model included), "none" (folded into another input's comparison).
+ * path, payment model included), "none" (folded into another input's comparison, or bookkeeping that
+ * never by itself warrants a change).
  *
  * checkedOnAdoption: Graph returns it and cannot change it in place, so an existing subscription that
  * differs cannot be adopted. clientState is special-cased: List hides it and Get may (C13).
@@ -80,6 +81,8 @@ export const inputProperties = {
   apiVersion: { update: "state", graph: "provider", compare: "value", secret: false, checkedOnAdoption: false, readBack: true },
   adoptExisting: { update: "state", graph: "provider", compare: "value", secret: false, checkedOnAdoption: false, readBack: true },
   reauthorizeTrigger: { update: "reauthorize", graph: "provider", compare: "value", secret: false, checkedOnAdoption: false, readBack: true },
+  // Bookkeeping only: a new mark (a renamed stack) is written with the next renewal, never on its own.
+  ownerMark: { update: "state", graph: "provider", compare: "none", secret: false, checkedOnAdoption: false, readBack: true },
 } as const satisfies Record<SubscriptionInputName, InputBehaviour>;
 
 type Row = (typeof inputProperties)[SubscriptionInputName];

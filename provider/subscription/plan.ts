@@ -2,6 +2,7 @@ import { matchRules } from "../rules/resourcePath";
 import { validateSubscription, type ValidationResult } from "../rules/validate";
 import type { ProviderContext } from "./context";
 import { planLifetime, targetExpiration, type LifetimePlan } from "./lifetime";
+import { stampExpiry } from "./ownership";
 import type { ApiVersion, SubscriptionInputs } from "./schema";
 
 /**
@@ -13,6 +14,8 @@ export interface SubscriptionPlan {
   ruleId: string | null;
   maxLifetimeMinutes: number;
   lifetime: LifetimePlan;
+  /** Written into every expiry sent (ownership.ts). */
+  ownerMark?: string;
 }
 
 export type PlanOutcome = { plan: SubscriptionPlan } | { failures: ValidationResult["failures"] };
@@ -30,6 +33,7 @@ export async function planSubscription(context: ProviderContext, inputs: Partial
       ruleId: result.rule,
       maxLifetimeMinutes: result.maxLifetimeMinutes,
       lifetime: planLifetime(inputs, result.maxLifetimeMinutes),
+      ownerMark: inputs.ownerMark,
     },
   };
 }
@@ -47,7 +51,7 @@ export async function requirePlan(
   throw new Error(`Subscription on ${inputs.resource} cannot be ${operation}: ${reasons || "the resource matches no rule"}`);
 }
 
-/** The expirationDateTime to send to Graph now, on Graph's clock. */
+/** The expirationDateTime to send to Graph now, on Graph's clock, carrying the resource's mark. */
 export function targetExpiry(plan: SubscriptionPlan, context: ProviderContext): string {
-  return targetExpiration(plan.lifetime, plan.maxLifetimeMinutes, context.clock.now());
+  return stampExpiry(targetExpiration(plan.lifetime, plan.maxLifetimeMinutes, context.clock.now()), plan.ownerMark);
 }

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import { ownerMarkFor } from "./ownership";
 import { subscriptionProvider } from "./provider";
 import type { SubscriptionInputsIn } from "./schema";
 
@@ -19,7 +20,8 @@ const outputNames = [
 ] as const satisfies readonly (keyof Subscription)[];
 
 /** Inputs of a Subscription, each of which may be a Pulumi Input (see schema.ts for the rules). */
-export type SubscriptionArgs = { [K in keyof SubscriptionInputsIn]: pulumi.Input<SubscriptionInputsIn[K]> };
+type ProgramInputs = Omit<SubscriptionInputsIn, "ownerMark">;
+export type SubscriptionArgs = { [K in keyof ProgramInputs]: pulumi.Input<ProgramInputs[K]> };
 
 /**
  * A Microsoft Graph change-notification subscription.
@@ -54,6 +56,7 @@ export class Subscription extends pulumi.dynamic.Resource {
       ...Object.fromEntries(outputNames.map((name) => [name, undefined])),
       ...args,
       clientState: args.clientState === undefined ? undefined : pulumi.secret(args.clientState),
+      ownerMark: ownerMarkFor(pulumi.getProject(), pulumi.getStack(), name),
     };
     const secretOutputs = [...(opts?.additionalSecretOutputs ?? []), "clientState"];
     super(subscriptionProvider, name, props, { ...opts, additionalSecretOutputs: secretOutputs }, "msgraph", "Subscription");

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ownerMarkPattern } from "./ownership";
 import { graphLimits } from "../limits";
 
 /**
@@ -92,6 +93,12 @@ export const subscriptionInputs = z.strictObject({
   adoptExisting: z.boolean().optional(),
   /** Any value; changing it reauthorizes the subscription in place on the next `pulumi up`. */
   reauthorizeTrigger: z.union([z.string(), z.number()]).optional(),
+  /**
+   * Set by the Subscription resource class, not the program: this resource's identity as seven digits,
+   * written into every expiry it sends so a later run can recognise what an interrupted run created
+   * (ownership.ts).
+   */
+  ownerMark: z.string().regex(ownerMarkPattern, "must be seven digits (set by the Subscription class)").optional(),
 });
 
 /** Inputs as the program writes them (changeType may be an array). */

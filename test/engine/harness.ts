@@ -243,6 +243,18 @@ export class EngineStack {
     return this.command(command, options);
   }
 
+  /** `pulumi up` of the given subscriptions, SIGKILLed with its plugins once `killWhen` holds. */
+  async upKilledWhen(specs: SubscriptionSpecs, killWhen: () => boolean): Promise<{ killed: boolean; result: RunResult }> {
+    await this.pulumi.setConfig({ ...this.world.graphConfig(), ...this.extraConfig, ...programConfig(specs) });
+    this.lastConfig = "";
+    return this.pulumi.upKilledWhen(killWhen, [], { env: { NODE_EXTRA_CA_CERTS: this.world.emulator.caFile } });
+  }
+
+  /** `pulumi cancel`, for the lock a killed run leaves. */
+  cancel(): Promise<RunResult> {
+    return this.pulumi.cancel();
+  }
+
   /** Runs a command after setting the given stack config (for programs other than the test program). */
   async runWithConfig(command: "up" | "preview" | "refresh" | "destroy", config: Record<string, unknown>, options: RunOptions = {}): Promise<RunResult> {
     await this.pulumi.setConfig(config);

@@ -175,6 +175,27 @@ describe("create", () => {
     expect(emulator.admin.listSubscriptions()).toHaveLength(1);
   });
 
+  it("takes back the subscription a killed run created with this resource's mark, in a new process, with no 409", async () => {
+    const marked = { ...mail(), ownerMark: "1234567" };
+    const first = await created(marked);
+    expect(emulator.admin.getSubscription(first.id)!.expirationDateTime).toMatch(/\.1234567Z$/);
+    connectAs(0); // the next pulumi up: a new provider process, whose expiry target has moved on
+    const again = await created({ ...marked, notificationUrl: `${receiver.url}/moved` });
+    expect(again.id).toBe(first.id);
+    expect(emulator.admin.listSubscriptions()).toHaveLength(1);
+    expect(emulator.admin.getSubscription(first.id)!.notificationUrl).toBe(`${receiver.url}/moved`);
+  });
+
+  it.each([
+    ["another resource's mark", { ownerMark: "7654321" }],
+    ["no mark (made by hand)", { ownerMark: undefined }],
+  ])("still refuses with 409 a subscription carrying %s", async (_, theirs) => {
+    const foreign = await created({ ...mail(), ...theirs });
+    connectAs(0);
+    await expect(created({ ...mail(), ownerMark: "1234567" })).rejects.toThrow(new RegExp(`already has subscription ${foreign.id} .*adoptExisting: true`));
+    expect(emulator.admin.listSubscriptions()).toHaveLength(1);
+  });
+
   it.each([
     ["lifecycleNotificationUrl", { lifecycleNotificationUrl: "https://localhost:1/lifecycle" }],
     ["clientState", { clientState: "a-different-secret" }],
