@@ -55,7 +55,30 @@ export interface World {
   stack(name: string, options?: StackOptions): EngineStack;
   /** Graph subscription requests (POST/GET/PATCH/DELETE under /{version}/subscriptions) since the last clear. */
   subscriptionRequests(): LogEntry[];
+  /** Every line the CLI printed in this world, and the secrets given to it: close() checks none leaked. */
+  readonly transcript: string[];
+  readonly secrets: Set<string>;
   close(): Promise<void>;
+}
+
+/** An access token or a JWT of any kind: never printed, whoever issued it. */
+const jwtPattern = /eyJ[\w-]{8,}\.[\w-]{8,}\.[\w-]{8,}/;
+
+/** Where each secret of the world shows up in what the CLI printed or stored, if anywhere. */
+export function leakedSecrets(texts: readonly string[], secrets: Iterable<string>): string[] {
+  const leaks: string[] = [];
+  for (const secret of secrets) {
+    for (const text of texts) if (text.includes(secret)) leaks.push(`'${secret.slice(0, 4)}…' appears in: ${excerpt(text, text.indexOf(secret))}`);
+  }
+  for (const text of texts) {
+    const token = jwtPattern.exec(text);
+    if (token) leaks.push(`a JWT appears in: ${excerpt(text, token.index)}`);
+  }
+  return leaks;
+}
+
+function excerpt(text: string, at: number): string {
+  return JSON.stringify(text.slice(Math.max(0, at - 80), at + 40));
 }
 
 export async function startWorld(options: { clients?: EmulatorClientOptions[] } = {}): Promise<World> {
@@ -90,10 +113,15 @@ export async function startWorld(options: { clients?: EmulatorClientOptions[] } 
       return stack;
     },
     subscriptionRequests: () => emulator.admin.requestLog().filter((entry) => isSubscriptionRequest(entry.path)),
+    transcript: [],
+    secrets: new Set(emulator.clients.map((c) => c.clientSecret)),
     close: async () => {
+      const stored = stacks.map((stack) => stack.stateFile()).filter((file) => fs.existsSync(file)).map((file) => fs.readFileSync(file, "utf8"));
+      const leaks = leakedSecrets([...world.transcript, ...stored], world.secrets);
       for (const stack of stacks) stack.cleanup();
       await receiver.close();
       await emulator.close();
+      if (leaks.length > 0) throw new Error(`secrets leaked into CLI output or state:\n${leaks.join("\n")}`);
     },
   };
   return world;
@@ -130,12 +158,13 @@ export interface RunOptions {
 export type SubscriptionSpecs = Record<string, Record<string, unknown>>;
 
 /** The program's config: clientState values go to the secret key `clientStates`, as a consumer keeps them. */
-function programConfig(specs: SubscriptionSpecs): Record<string, unknown> {
+function programConfig(specs: SubscriptionSpecs, secrets?: Set<string>): Record<string, unknown> {
   const subscriptions: SubscriptionSpecs = {};
   const clientStates: Record<string, unknown> = {};
   for (const [name, { clientState, ...spec }] of Object.entries(specs)) {
     subscriptions[name] = clientState === undefined ? spec : { ...spec, secretClientState: true };
     if (clientState !== undefined) clientStates[name] = clientState;
+    if (typeof clientState === "string") secrets?.add(clientState);
   }
   return { subscriptions, clientStates: { secret: clientStates } };
 }
@@ -233,7 +262,7 @@ export class EngineStack {
 
   async run(command: "up" | "preview" | "refresh" | "destroy", specs: SubscriptionSpecs | undefined, options: RunOptions = {}): Promise<RunResult> {
     if (specs) {
-      const config = { ...this.world.graphConfig(), ...this.extraConfig, ...programConfig(specs) };
+      const config = { ...this.world.graphConfig(), ...this.extraConfig, ...programConfig(specs, this.world.secrets) };
       const configText = JSON.stringify(config);
       if (configText !== this.lastConfig) {
         await this.pulumi.setConfig(config);
@@ -245,9 +274,11 @@ export class EngineStack {
 
   /** `pulumi up` of the given subscriptions, SIGKILLed with its plugins once `killWhen` holds. */
   async upKilledWhen(specs: SubscriptionSpecs, killWhen: () => boolean): Promise<{ killed: boolean; result: RunResult }> {
-    await this.pulumi.setConfig({ ...this.world.graphConfig(), ...this.extraConfig, ...programConfig(specs) });
+    await this.pulumi.setConfig({ ...this.world.graphConfig(), ...this.extraConfig, ...programConfig(specs, this.world.secrets) });
     this.lastConfig = "";
-    return this.pulumi.upKilledWhen(killWhen, [], { env: { NODE_EXTRA_CA_CERTS: this.world.emulator.caFile } });
+    const outcome = await this.pulumi.upKilledWhen(killWhen, [], { env: { NODE_EXTRA_CA_CERTS: this.world.emulator.caFile } });
+    this.world.transcript.push(outcome.result.output);
+    return outcome;
   }
 
   /** `pulumi cancel`, for the lock a killed run leaves. */
@@ -261,14 +292,16 @@ export class EngineStack {
     return this.command(command, options);
   }
 
-  private command(command: "up" | "preview" | "refresh" | "destroy", options: RunOptions): Promise<RunResult> {
+  private async command(command: "up" | "preview" | "refresh" | "destroy", options: RunOptions): Promise<RunResult> {
     const flags = [
       ...(options.refresh ? ["--refresh"] : []),
       ...(options.expectNoChanges ? ["--expect-no-changes"] : []),
       ...(options.diff ? ["--diff"] : []),
     ];
     const run = { env: { NODE_EXTRA_CA_CERTS: this.world.emulator.caFile, ...options.env }, echo: !!process.env.ENGINE_TEST_VERBOSE };
-    return this.pulumi[command](flags, run);
+    const result = await this.pulumi[command](flags, run);
+    this.world.transcript.push(result.output);
+    return result;
   }
 
   /** Removes the project directory (the state stays in .pulumi-state/engine for inspection). */
