@@ -2,15 +2,24 @@ import type { Authority } from "./authority";
 import type { EmulatorClient } from "./clients";
 import type { EmulatedClock } from "./clock";
 import { graphDateTime } from "./clock";
-import type { ActiveFault, FaultSpec, Faults } from "./faults";
+import type { ActiveFault, FaultSpec, FaultStats, Faults } from "./faults";
 import { json, type EmulatorRequest, type EmulatorResponse } from "./http";
+import type { QuotaState, Quotas } from "./quotas";
 import type { RequestLog, RequestLogEntry } from "./requestLog";
 import { toGraphJson, type StoredSubscription, type SubscriptionChanges, type SubscriptionStore } from "./subscriptions";
+import type { Throttle, ThrottleOptions, ThrottleState } from "./throttle";
 
 /**
  * Test controls, outside Graph's API: read and change subscriptions behind the provider's back, move the
- * clock, slow or fail requests, read the request log. Available in-process and over HTTPS under /_emulator/.
+ * clock, slow or fail requests, switch Graph's throttle on, lower quotas, read the request log and the
+ * counts of faults served. Available in-process and over HTTPS under /_emulator/.
  */
+
+/** What a run went through: faults served by kind, and 429s from Graph's throttle. */
+export interface EmulatorStats {
+  faults: FaultStats;
+  throttled: number;
+}
 
 /** A subscription as the admin sees it: Graph's JSON with clientState, plus where it lives. */
 export interface AdminSubscription extends Record<string, unknown> {
@@ -33,6 +42,8 @@ export class EmulatorAdmin {
     private readonly authority: Authority,
     private readonly clients: readonly EmulatorClient[],
     private readonly baseUrl: () => string,
+    private readonly throttle: Throttle,
+    private readonly quotas: Quotas,
   ) {}
 
   /**
@@ -109,6 +120,34 @@ export class EmulatorAdmin {
     this.faults.clear();
   }
 
+  /** Faults served and requests throttled since the last reset (or clearStats). */
+  stats(): EmulatorStats {
+    return { faults: this.faults.stats(), throttled: this.throttle.state().throttled };
+  }
+
+  clearStats(): void {
+    this.faults.resetStats();
+    this.throttle.clearCount();
+  }
+
+  /** Graph's subscription throttle: `true`/`false`, or allowances per request class as well. */
+  setThrottle(options: ThrottleOptions | boolean): ThrottleState {
+    return this.throttle.configure(options);
+  }
+
+  throttleState(): ThrottleState {
+    return this.throttle.state();
+  }
+
+  /** Changes quota limits by quota id, e.g. `{ "directory-per-app-tenant": 2 }`. */
+  setQuotas(limits: Record<string, number>): QuotaState[] {
+    return this.quotas.setLimits(limits);
+  }
+
+  listQuotas(): QuotaState[] {
+    return this.quotas.list();
+  }
+
   requestLog(): RequestLogEntry[] {
     return this.log.list();
   }
@@ -117,11 +156,17 @@ export class EmulatorAdmin {
     this.log.clear();
   }
 
-  /** Back to a fresh emulator: no subscriptions, real time, no faults, empty log. Clients and keys stay. */
+  /**
+   * Back to a fresh emulator: no subscriptions, real time, no faults, empty log, counters at 0, and the
+   * throttle and quotas as the start-up options set them. Clients and keys stay.
+   */
   reset(): void {
     this.store.clear();
     this.clock.reset();
     this.faults.clear();
+    this.faults.resetStats();
+    this.throttle.reset();
+    this.quotas.reset();
     this.log.clear();
   }
 
@@ -182,6 +227,21 @@ export class EmulatorAdmin {
       case "DELETE /faults":
         this.clearFaults();
         return { status: 204 };
+      case "GET /stats":
+        return json(200, this.stats());
+      case "DELETE /stats":
+        this.clearStats();
+        return { status: 204 };
+      case "GET /throttle":
+        return json(200, this.throttleState());
+      case "PUT /throttle":
+      case "POST /throttle":
+        return json(200, this.setThrottle(body as ThrottleOptions));
+      case "GET /quotas":
+        return json(200, { value: this.listQuotas() });
+      case "PUT /quotas":
+      case "PATCH /quotas":
+        return json(200, { value: this.setQuotas(body as Record<string, number>) });
       case "GET /requests":
         return json(200, { value: this.requestLog() });
       case "DELETE /requests":
@@ -207,8 +267,14 @@ export const adminRoutes = [
   "GET /_emulator/latency",
   "PUT /_emulator/latency   {ms: N}",
   "GET /_emulator/faults",
-  "POST /_emulator/faults   {status, retryAfterSeconds?, count?, method?, path?, afterApply?}   (requests before a served Retry-After has passed get 429 again)",
+  "POST /_emulator/faults   {kind?: status|reset|slow, status?, retryAfterSeconds?, delayMs?, count?, rate?, seed?, method?, path?, afterApply?, afterApplyRate?}   (requests before a served Retry-After has passed get 429 again)",
   "DELETE /_emulator/faults   (also clears latency)",
+  "GET /_emulator/stats   {faults: {served: {status, reset, slow}, byStatus, afterApply, earlyRetries}, throttled}",
+  "DELETE /_emulator/stats",
+  "GET /_emulator/throttle",
+  "PUT /_emulator/throttle   {enabled? (default true), requestsPerWindow?: {write?, reauthorize?, getById?, list?}}   (429s counted in GET /_emulator/stats)",
+  "GET /_emulator/quotas",
+  "PUT /_emulator/quotas   {<quota id>: limit, ...}",
   "GET /_emulator/requests",
   "DELETE /_emulator/requests",
   "POST /_emulator/reset",
@@ -219,7 +285,7 @@ function adminView(subscription: StoredSubscription): AdminSubscription {
     ...toGraphJson(subscription, { includeClientState: true }),
     id: subscription.id,
     clientState: subscription.clientState,
-    expirationDateTime: graphDateTime(subscription.expirationDateTime),
+    expirationDateTime: subscription.expirationDateTime,
     tenantId: subscription.tenantId,
     apiVersion: subscription.apiVersion,
     ruleId: subscription.ruleId,

@@ -29,3 +29,22 @@ export class EmulatedClock {
 export function graphDateTime(when: Date): string {
   return when.toISOString().replace(/\.(\d{3})Z$/, ".$10000Z");
 }
+
+/**
+ * A date-time as Graph stores it: .NET's DateTimeOffset keeps 100-nanosecond ticks, so the seven
+ * fractional digits a client sends come back as sent (`...45.9356913Z`; the Update page's example), and
+ * shorter fractions are padded as .NET prints them (`...45.9Z` -> `...45.9000000Z`). The offset is
+ * normalised to UTC; the fraction is not touched by that, since offsets are whole minutes. Digits beyond
+ * the seventh are below a tick and are dropped. `text` must already match graphLimits.dateTimePattern.
+ */
+export function graphDateTimeFromText(text: string): string {
+  const whole = new Date(text);
+  const seconds = new Date(Math.floor(whole.getTime() / 1000) * 1000).toISOString().slice(0, 19);
+  const fraction = /T\d{2}:\d{2}:\d{2}\.(\d+)/.exec(text)?.[1] ?? "";
+  return `${seconds}.${fraction.slice(0, 7).padEnd(7, "0")}Z`;
+}
+
+/** Epoch milliseconds of a Graph date-time (the sub-millisecond ticks do not change a comparison in ms). */
+export function epochMs(graphDateTimeText: string): number {
+  return Date.parse(graphDateTimeText);
+}

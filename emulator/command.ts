@@ -5,9 +5,10 @@ import { startEmulator } from "./emulator";
 import { startWebhookReceiver } from "./webhookReceiver";
 
 /**
- * `msgraph-subscriptions emulator [--port N] [--state-dir DIR] [--webhook-port N]`: starts the emulator and
+ * `msgraph-subscriptions emulator [--port N] [--state-dir DIR] [--webhook-port N] [--throttle]`: starts the emulator and
  * a webhook receiver, prints one JSON line with everything a program needs to reach them, and runs until
- * SIGINT or SIGTERM (or until `signal` aborts, for tests). Resolves with the exit code.
+ * SIGINT or SIGTERM (or until `signal` aborts, for tests). Resolves with the exit code. `--throttle`
+ * turns on Graph's subscription-API throttle (PUT /_emulator/throttle switches it later).
  *
  * The client secret is never printed (stdout often ends up in CI logs): it is written to
  * `<stateDir>/client-secret`, readable by the owner only, and the JSON line names that file.
@@ -34,7 +35,7 @@ export interface EmulatorCommandOutput {
   adminUrl: string;
 }
 
-const usage = "usage: msgraph-subscriptions emulator [--port N] [--state-dir DIR] [--webhook-port N]\n";
+const usage = "usage: msgraph-subscriptions emulator [--port N] [--state-dir DIR] [--webhook-port N] [--throttle]\n";
 
 export async function runEmulatorCommand(argv: readonly string[], io: CommandIo = {}): Promise<number> {
   const stdout = io.stdout ?? process.stdout;
@@ -49,7 +50,7 @@ export async function runEmulatorCommand(argv: readonly string[], io: CommandIo 
     return 2;
   }
 
-  const emulator = await startEmulator({ port: parsed.port, stateDir: parsed.stateDir });
+  const emulator = await startEmulator({ port: parsed.port, stateDir: parsed.stateDir, throttle: parsed.throttle });
   const receiver = await startWebhookReceiver({ stateDir: parsed.stateDir, port: parsed.webhookPort }).catch(async (error) => {
     await emulator.close();
     throw error;
@@ -92,12 +93,13 @@ export async function runEmulatorCommand(argv: readonly string[], io: CommandIo 
   return 0;
 }
 
-type Parsed = { port: number; webhookPort: number; stateDir: string } | { help: true } | { error: string };
+type Parsed = { port: number; webhookPort: number; stateDir: string; throttle: boolean } | { help: true } | { error: string };
 
 const options = {
   port: { type: "string" },
   "webhook-port": { type: "string" },
   "state-dir": { type: "string" },
+  throttle: { type: "boolean" },
   help: { type: "boolean", short: "h" },
 } as const;
 
@@ -115,7 +117,7 @@ function parseArguments(argv: readonly string[]): Parsed {
   const webhookPort = portNumber("webhook-port", values["webhook-port"]);
   if (typeof port === "string") return { error: port };
   if (typeof webhookPort === "string") return { error: webhookPort };
-  return { port, webhookPort, stateDir: path.resolve(values["state-dir"] ?? ".emulator") };
+  return { port, webhookPort, stateDir: path.resolve(values["state-dir"] ?? ".emulator"), throttle: values.throttle === true };
 }
 
 /** The port, 0 (any free port) when absent, or the usage error. */

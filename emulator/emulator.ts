@@ -6,9 +6,11 @@ import { completeClient, defaultTenantId, type EmulatorClient, type EmulatorClie
 import { EmulatedClock } from "./clock";
 import { issueServerCertificate } from "./certificates";
 import { Faults } from "./faults";
+import { Quotas } from "./quotas";
 import { RequestLog } from "./requestLog";
 import { createRequestHandler, listenOnLoopback } from "./server";
 import { SubscriptionStore } from "./subscriptions";
+import { Throttle, type ThrottleOptions } from "./throttle";
 
 /**
  * A local Microsoft Graph for tests and demos: the subscriptions API (v1.0 and beta) with Graph's rules,
@@ -27,6 +29,16 @@ export interface EmulatorOptions {
   clients?: EmulatorClientOptions[];
   /** How long a notification endpoint has to answer the validation handshake; Graph allows 10 s. */
   validationTimeoutMs?: number;
+  /**
+   * Graph's subscription-API throttle (graphLimits.subscriptionThrottle): `true` for Graph's allowances,
+   * or options that also change them. Off by default; the admin API can switch it at run time.
+   */
+  throttle?: boolean | ThrottleOptions;
+  /**
+   * Quota limits by quota id (provider/limits.ts, subscriptionQuotas), e.g. `{ "directory-per-app-tenant": 2 }`,
+   * so a test meets a quota without creating 100 subscriptions. Quotas are always enforced.
+   */
+  quotas?: Record<string, number>;
 }
 
 export interface RunningEmulator {
@@ -66,16 +78,19 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
 
   const clock = new EmulatedClock();
   const faults = new Faults(() => clock.now().getTime());
+  const throttle = new Throttle(() => clock.now().getTime(), options.throttle ?? false);
+  const quotas = new Quotas(options.quotas);
   const log = new RequestLog();
   const store = new SubscriptionStore({
     clock,
     ca: tls.caPem,
     validationTimeoutMs: options.validationTimeoutMs ?? graphLimits.validationTimeoutMs,
     signal: closing.signal,
+    quotas,
   });
   const authority = new Authority(() => url, () => clients);
-  const admin = new EmulatorAdmin(store, clock, faults, log, authority, clients, () => url);
-  const handler = createRequestHandler({ baseUrl: () => url, authority, store, admin, clock, faults, log, signal: closing.signal });
+  const admin = new EmulatorAdmin(store, clock, faults, log, authority, clients, () => url, throttle, quotas);
+  const handler = createRequestHandler({ baseUrl: () => url, authority, store, admin, clock, faults, throttle, log, signal: closing.signal });
   const server = await listenOnLoopback({ key: tls.key, cert: tls.cert }, handler, options.port ?? 0);
   url = `https://localhost:${server.port}`;
 

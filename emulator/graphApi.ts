@@ -1,13 +1,19 @@
+import type { SubscriptionRequestClass } from "../provider/limits";
 import type { ApiVersion } from "../provider/subscription/schema";
 import type { Authority } from "./authority";
 import { badRequest, GraphError } from "./graphErrors";
 import { json, type EmulatorRequest, type EmulatorResponse } from "./http";
 import { toGraphJson, type SubscriptionStore } from "./subscriptions";
+import type { Throttle } from "./throttle";
 
-/** Graph's subscriptions API under /v1.0 and /beta; undefined for any other path. */
+/**
+ * Graph's subscriptions API under /v1.0 and /beta; undefined for any other path. Graph authenticates
+ * first, then routes, then throttles (a request is counted per app and tenant, so only after the token
+ * names them), then reads the body.
+ */
 export async function handleGraphRequest(
   request: EmulatorRequest,
-  context: { authority: Authority; store: SubscriptionStore; baseUrl: string },
+  context: { authority: Authority; store: SubscriptionStore; throttle: Throttle; baseUrl: string },
 ): Promise<EmulatorResponse | undefined> {
   const version = /^\/(v1\.0|beta)(\/.*)?$/i.exec(request.path);
   if (!version) return undefined;
@@ -27,6 +33,8 @@ export async function handleGraphRequest(
     ...toGraphJson(subscription, { includeClientState }),
   });
   const method = request.method;
+  const requestClass = classify(method, id, reauthorize);
+  if (requestClass) context.throttle.admit(caller, requestClass);
 
   if (!id) {
     if (method === "GET") {
@@ -43,6 +51,8 @@ export async function handleGraphRequest(
   }
   if (reauthorize) {
     if (method !== "POST") throw methodNotAllowed();
+    // "Request body: Don't supply a request body for this method." (reauthorize page); `null` is a body too.
+    if (request.rawBody.length > 0) throw badRequest("Don't supply a request body for this method.", "InvalidRequest");
     store.reauthorize(caller, id);
     return { status: 204 };
   }
@@ -57,6 +67,14 @@ export async function handleGraphRequest(
     default:
       throw methodNotAllowed();
   }
+}
+
+/** Which of the throttle's request classes (graphLimits.subscriptionThrottle) a request belongs to, if any. */
+function classify(method: string, id: string | undefined, reauthorize: string | undefined): SubscriptionRequestClass | undefined {
+  if (reauthorize) return method === "POST" ? "reauthorize" : undefined;
+  if (method === "GET") return id ? "getById" : "list";
+  if (!id) return method === "POST" ? "write" : undefined;
+  return method === "PATCH" || method === "DELETE" ? "write" : undefined;
 }
 
 function parseJson(rawBody: string): unknown {

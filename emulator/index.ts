@@ -8,8 +8,10 @@ export type { RunningReceiver, WebhookReceiverOptions, ReceivedNotification, Rec
 export { runEmulatorCommand } from "./command";
 export type { EmulatorClient, EmulatorClientOptions } from "./clients";
 export { consumerTenantId, defaultClientId, defaultTenantId } from "./clients";
-export type { EmulatorAdmin, AdminSubscription } from "./admin";
-export type { FaultSpec, ActiveFault } from "./faults";
+export type { EmulatorAdmin, AdminSubscription, EmulatorStats } from "./admin";
+export type { FaultSpec, ActiveFault, FaultKind, FaultStats } from "./faults";
+export type { ThrottleOptions, ThrottleState } from "./throttle";
+export type { QuotaState } from "./quotas";
 export type { RequestLogEntry } from "./requestLog";
 export { latencyHeader } from "./server";
 export type { SubscriptionChanges } from "./subscriptions";

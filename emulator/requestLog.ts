@@ -12,6 +12,9 @@ export interface RequestLogEntry {
   requestId: string;
   /** Parsed JSON or form body with secrets redacted; "(unparsed, N bytes)" when neither (never the raw text); null when empty. */
   requestBody: unknown;
+  /** The request's Content-Type header, null when none was sent. */
+  contentType: string | null;
+  /** 0 when an injected "reset" fault closed the connection without an answer. */
   status: number;
   /** True when an injected fault produced the response. */
   injectedFault: boolean;

@@ -11,11 +11,15 @@ import { GraphError, graphErrorBody } from "./graphErrors";
 import { BodyTooLargeError, delay, header, readBody, type EmulatorRequest, type EmulatorResponse } from "./http";
 import { redactBody, type RequestLog } from "./requestLog";
 import type { SubscriptionStore } from "./subscriptions";
+import type { Throttle } from "./throttle";
 
 /**
  * The HTTP layer: one HTTPS origin for Graph, the sign-in authority and the admin API. It stamps every
  * response with Graph's headers (request-id, client-request-id, and a Date from the emulated clock, from
  * which the provider learns Graph's time), applies injected latency and faults, and logs each request.
+ *
+ * Faults of kind "reset" close the connection without a response (logged with status 0); "slow" ones hold
+ * the answer back for their delay, carrying the request out after it (or before it, with afterApply).
  */
 
 export interface ServerParts {
@@ -25,6 +29,7 @@ export interface ServerParts {
   admin: EmulatorAdmin;
   clock: EmulatedClock;
   faults: Faults;
+  throttle: Throttle;
   log: RequestLog;
   /** Aborted on close, so pending latency waits end at once. */
   signal: AbortSignal;
@@ -34,6 +39,8 @@ export interface ServerParts {
 export const latencyHeader = "x-emulator-injected-latency-ms";
 
 const graphPath = /^\/(v1\.0|beta)(\/|$)/i;
+/** The log's status for a connection closed without an answer. */
+const resetStatus = 0;
 
 export function createRequestHandler(parts: ServerParts): (request: IncomingMessage, response: ServerResponse) => void {
   return (incoming, outgoing) => {
@@ -56,7 +63,7 @@ async function handle(parts: ServerParts, incoming: IncomingMessage, outgoing: S
   let earlyRetry = false;
   let latencyMs = 0;
   try {
-    request = {
+    const received: EmulatorRequest = {
       method: (incoming.method ?? "GET").toUpperCase(),
       path: decodePath(url.pathname),
       target,
@@ -64,32 +71,57 @@ async function handle(parts: ServerParts, incoming: IncomingMessage, outgoing: S
       headers: incoming.headers,
       rawBody: await readBody(incoming),
     };
-    const adminResponse = await parts.admin.handle(request);
+    request = received;
+    const adminResponse = await parts.admin.handle(received);
     if (adminResponse) return send(outgoing, adminResponse, parts, identity);
 
     latencyMs = parts.faults.latencyMs;
     await delay(latencyMs, parts.signal);
-    const fault = graphPath.test(request.path) ? parts.faults.take(request.method, request.path) : undefined;
-    if (fault) {
-      injectedFault = true;
-      earlyRetry = fault.earlyRetry;
-      if (!fault.afterApply) throw fault.error;
+    const fault = graphPath.test(received.path) ? parts.faults.take(received.method, received.path) : undefined;
+    injectedFault = fault !== undefined;
+    earlyRetry = fault?.kind === "status" && fault.earlyRetry;
+    const apply = async (): Promise<EmulatorResponse> => {
+      try {
+        return (await parts.authority.handle(received))
+          ?? (await handleGraphRequest(received, { authority: parts.authority, store: parts.store, throttle: parts.throttle, baseUrl: parts.baseUrl() }))
+          ?? notFoundRoute(received.path);
+      } catch (error) {
+        return errorResponse(error, identity);
+      }
+    };
+    if (fault?.kind === "status") {
+      if (fault.afterApply) await apply();
+      throw fault.error;
+    } else if (fault?.kind === "reset") {
+      if (fault.afterApply) await apply();
+      incoming.socket.destroy();
+      response = { status: resetStatus };
+    } else if (fault?.kind === "slow") {
+      if (fault.afterApply) {
+        response = await apply();
+        await delay(fault.delayMs, parts.signal);
+      } else {
+        await delay(fault.delayMs, parts.signal);
+        response = await apply();
+      }
+    } else if (fault?.kind === "garbled") {
+      if (fault.afterApply) await apply();
+      response = { status: fault.status, headers: fault.contentType ? { "content-type": fault.contentType } : {}, body: fault.body };
+    } else {
+      response = await apply();
     }
-    response = (await parts.authority.handle(request))
-      ?? (await handleGraphRequest(request, { authority: parts.authority, store: parts.store, baseUrl: parts.baseUrl() }))
-      ?? notFoundRoute(request.path);
-    if (fault?.afterApply) throw fault.error;
   } catch (error) {
     response = errorResponse(error, identity);
   }
   if (latencyMs > 0) response = { ...response, headers: { ...response.headers, [latencyHeader]: String(latencyMs) } };
-  send(outgoing, response, parts, identity);
+  if (response.status !== resetStatus) send(outgoing, response, parts, identity);
   parts.log.add({
     time: arrived.toISOString(),
     method: request?.method ?? incoming.method ?? "",
     path: target,
     requestId: identity.requestId,
     requestBody: request ? redactBody(request.rawBody, header(request, "content-type")) : null,
+    contentType: (request && header(request, "content-type")) ?? null,
     status: response.status,
     injectedFault,
     earlyRetry,

@@ -1,13 +1,22 @@
-import { randomUUID, X509Certificate } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { graphLimits } from "../provider/limits";
-import { graphBooleanInputs, graphStringInputs, patchableGraphInputs, requiredGraphInputs } from "../provider/subscription/inputs";
+import { patchableGraphInputs, requiredGraphInputs } from "../provider/subscription/inputs";
 import { matchRules, resourceIdentity } from "../provider/rules/resourcePath";
 import { permissionsFor, type ResourceRule } from "../provider/rules/ruleTable";
-import { canonicalChangeType, changeTypes, type ApiVersion, type ChangeType } from "../provider/subscription/schema";
+import { canonicalChangeType, type ApiVersion, type ChangeType } from "../provider/subscription/schema";
 import type { Caller } from "./authority";
-import { graphDateTime, type EmulatedClock } from "./clock";
+import { epochMs, graphDateTime, graphDateTimeFromText, type EmulatedClock } from "./clock";
 import { badRequest, GraphError, notFound } from "./graphErrors";
 import { needsHandshake, validateEndpoint } from "./handshake";
+import type { Quotas } from "./quotas";
+import {
+  optionalString,
+  readBody,
+  readChangeType,
+  readDate,
+  readEncryptionCertificate,
+  readNotificationUrl,
+} from "./subscriptionBody";
 
 /**
  * The subscription store and the rules Graph applies to it: create, get, list, update (PATCH),
@@ -23,7 +32,8 @@ export interface StoredSubscription {
   notificationUrl: string;
   lifecycleNotificationUrl: string | null;
   clientState: string | null;
-  expirationDateTime: Date;
+  /** Graph's stored form: UTC with seven fractional digits, as sent (see graphDateTimeFromText). */
+  expirationDateTime: string;
   includeResourceData: boolean;
   encryptionCertificate: string | null;
   encryptionCertificateId: string | null;
@@ -37,6 +47,8 @@ export interface StoredSubscription {
   /** The API version it was created through; the matched rule row belongs to it. */
   apiVersion: ApiVersion;
   ruleId: string;
+  /** The matched row's resourceType, which the quotas count by. */
+  resourceType: string;
   createdDateTime: Date;
   lastReauthorizedDateTime: Date | null;
 }
@@ -53,15 +65,9 @@ export interface SubscriptionStoreOptions {
   validationTimeoutMs: number;
   /** Aborted when the emulator closes, ending any handshake in flight. */
   signal: AbortSignal;
+  quotas: Quotas;
 }
 
-const payloadMessage =
-  "Could not process subscription creation payload. Are all property names spelled and camelCased properly? Also are the dateTimeOffest properties in a valid internet date-time format?";
-
-// The subscription type's properties: the provider's input table names Graph's writable ones; the rest
-// are Graph's own (read-only, but accepted in a body as Graph accepts them).
-const stringProperties = [...graphStringInputs, "notificationContentType", "id", "applicationId", "creatorId", "@odata.type"];
-const booleanProperties = graphBooleanInputs;
 const requiredProperties = requiredGraphInputs;
 const updatableProperties = patchableGraphInputs;
 // Graph's limits are the provider's: one statement of them (provider/limits.ts) for both.
@@ -70,13 +76,9 @@ const {
   tlsVersions,
   clientStateMaxLength: clientStateLimit,
   encryptionCertificateIdMaxLength: certificateIdMaxLength,
-  encryptionKeyBits: rsaKeyBits,
   lifecycleUrlRequiredAboveMinutes,
   defaultTlsVersion,
-  dateTimePattern: internetDateTime,
 } = graphLimits;
-
-type Body = Record<string, unknown>;
 
 export class SubscriptionStore {
   private readonly subscriptions = new Map<string, StoredSubscription>();
@@ -132,11 +134,14 @@ export class SubscriptionStore {
     const expirationDateTime = this.allowedExpiration(readDate(body.expirationDateTime), rule, includeResourceData, lifecycleNotificationUrl);
 
     const creatorId = caller.objectId;
+    const quotaSubject = { tenantId: caller.tenantId, applicationId: caller.applicationId, creatorId, resource, resourceType: rule.resourceType };
     this.refuseDuplicate(caller, resource, changeType);
+    this.options.quotas.check(quotaSubject, this.live());
     await this.handshake(notificationUrl);
     if (lifecycleNotificationUrl !== null) await this.handshake(lifecycleNotificationUrl);
-    // Handshakes take time; a twin request may have been created meanwhile.
+    // Handshakes take time; a twin request may have been created meanwhile, or a quota filled.
     this.refuseDuplicate(caller, resource, changeType);
+    this.options.quotas.check(quotaSubject, this.live());
 
     const now = this.options.clock.now();
     const subscription: StoredSubscription = {
@@ -159,6 +164,7 @@ export class SubscriptionStore {
       tenantId: caller.tenantId,
       apiVersion,
       ruleId: rule.id,
+      resourceType: rule.resourceType,
       createdDateTime: now,
       lastReauthorizedDateTime: null,
     };
@@ -237,9 +243,7 @@ export class SubscriptionStore {
     const { expirationDateTime, ...rest } = changes;
     Object.assign(subscription, rest);
     if (expirationDateTime !== undefined) {
-      const when = new Date(expirationDateTime);
-      if (Number.isNaN(when.getTime())) throw new Error(`expirationDateTime '${String(expirationDateTime)}' is not a date`);
-      subscription.expirationDateTime = when;
+      subscription.expirationDateTime = adminDateTime(expirationDateTime);
     }
     return subscription;
   }
@@ -252,7 +256,7 @@ export class SubscriptionStore {
   expire(id: string): boolean {
     const subscription = this.adminGet(id);
     if (!subscription) return false;
-    subscription.expirationDateTime = this.options.clock.now();
+    subscription.expirationDateTime = graphDateTime(this.options.clock.now());
     this.subscriptions.delete(id);
     return true;
   }
@@ -265,7 +269,7 @@ export class SubscriptionStore {
   private live(): StoredSubscription[] {
     const now = this.options.clock.now().getTime();
     for (const [id, subscription] of this.subscriptions) {
-      if (subscription.expirationDateTime.getTime() <= now) this.subscriptions.delete(id);
+      if (epochMs(subscription.expirationDateTime) <= now) this.subscriptions.delete(id);
     }
     return [...this.subscriptions.values()];
   }
@@ -308,18 +312,22 @@ export class SubscriptionStore {
     return match.rule;
   }
 
-  /** §2a: under 45 minutes is raised to 45; over the row's maximum is refused, as Graph enforces it. */
-  private allowedExpiration(requested: Date, rule: ResourceRule, includeResourceData: boolean, lifecycleNotificationUrl: string | null): Date {
+  /**
+   * §2a: under 45 minutes is raised to 45; over the row's maximum is refused, as Graph enforces it.
+   * `requested` is Graph's seven-digit form, kept as sent when it stands.
+   */
+  private allowedExpiration(requested: string, rule: ResourceRule, includeResourceData: boolean, lifecycleNotificationUrl: string | null): string {
     const now = this.options.clock.now().getTime();
     const maximum = includeResourceData && rule.maxLifetimeWithResourceDataMinutes !== undefined
       ? rule.maxLifetimeWithResourceDataMinutes
       : rule.maxLifetimeMinutes;
-    if (requested.getTime() > now + maximum * 60_000) {
+    if (epochMs(requested) > now + maximum * 60_000) {
       throw badRequest(`Subscription expiration can only be ${maximum} minutes in the future.`, "ExtensionError");
     }
-    const expiration = new Date(Math.max(requested.getTime(), now + minimumLifetimeMinutes * 60_000));
+    const floor = now + minimumLifetimeMinutes * 60_000;
+    const expiration = epochMs(requested) < floor ? graphDateTime(new Date(floor)) : requested;
     // §3a, in the wording of the Teams chat/channel articles.
-    if (rule.lifecycleUrlRequiredAboveOneHour && lifecycleNotificationUrl === null && expiration.getTime() > now + lifecycleUrlRequiredAboveMinutes * 60_000) {
+    if (rule.lifecycleUrlRequiredAboveOneHour && lifecycleNotificationUrl === null && epochMs(expiration) > now + lifecycleUrlRequiredAboveMinutes * 60_000) {
       throw badRequest(
         "lifecycleNotificationUrl is a required property for subscription creation on this resource when the expirationDateTime value is set to greater than 1 hour",
         "InvalidRequest",
@@ -365,7 +373,7 @@ export function toGraphJson(
     notificationUrl: subscription.notificationUrl,
     notificationQueryOptions: subscription.notificationQueryOptions,
     lifecycleNotificationUrl: subscription.lifecycleNotificationUrl,
-    expirationDateTime: graphDateTime(subscription.expirationDateTime),
+    expirationDateTime: subscription.expirationDateTime,
     creatorId: subscription.creatorId,
     includeResourceData: subscription.includeResourceData,
     latestSupportedTlsVersion: subscription.latestSupportedTlsVersion,
@@ -383,84 +391,9 @@ function visibleTo(caller: Caller, subscription: StoredSubscription): boolean {
     && (caller.permissionType === "application" || subscription.creatorId === caller.objectId);
 }
 
-function readBody(raw: unknown, operation: "creation" | "update"): Body {
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) {
-    throw badRequest(payloadMessage.replace("creation", operation), "InvalidRequest");
-  }
-  const body = raw as Body;
-  for (const [name, value] of Object.entries(body)) {
-    const isString = (stringProperties as readonly string[]).includes(name);
-    const isBoolean = (booleanProperties as readonly string[]).includes(name);
-    if (!isString && !isBoolean) {
-      throw badRequest(
-        `The property '${name}' does not exist on type 'microsoft.graph.subscription'. Make sure to only use property names that are defined by the type.`,
-        "BadRequest",
-      );
-    }
-    if (value !== null && typeof value !== (isString ? "string" : "boolean")) {
-      throw badRequest(payloadMessage.replace("creation", operation), "InvalidRequest");
-    }
-  }
-  return body;
-}
-
-function readChangeType(value: string): ChangeType[] {
-  const parts = value.split(",").map((part) => part.trim().toLowerCase());
-  if (parts.some((part) => !(changeTypes as readonly string[]).includes(part))) {
-    throw badRequest(`'${value}' is not a valid changeType; use a comma-separated list of created, updated, deleted.`, "InvalidRequest");
-  }
-  return parts as ChangeType[];
-}
-
-function readNotificationUrl(value: string, property: string): string {
-  if (!needsHandshake(value)) return value;
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw badRequest(`Invalid ${property} '${value}'.`, "InvalidRequest");
-  }
-  if (url.protocol !== "https:") throw badRequest(`The ${property} must use HTTPS.`, "ValidationError");
-  return value;
-}
-
-/**
- * Graph's DateTimeOffset needs an internet date-time (RFC 3339) with a UTC offset: "Z" or ±hh:mm. A time
- * without one (e.g. 2030-01-01T00:00:00) is refused, where JavaScript would read it as local time.
- */
-
-function readDate(value: unknown): Date {
-  const when = typeof value === "string" && internetDateTime.test(value) ? new Date(value) : new Date(Number.NaN);
-  if (Number.isNaN(when.getTime())) throw badRequest(payloadMessage, "InvalidRequest");
-  return when;
-}
-
-/** encryptionCertificate: a Base64-encoded DER X.509 certificate whose public key is RSA of 2048 to 4096 bits. */
-function readEncryptionCertificate(value: string): void {
-  const invalid = () => badRequest("encryptionCertificate must be a Base64-encoded X.509 certificate (DER).", "InvalidRequest");
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(value) || value.length % 4 !== 0) throw invalid();
-  const der = Buffer.from(value, "base64");
-  // 0x30: an ASN.1 SEQUENCE, as a DER certificate starts; X509Certificate would also take PEM text.
-  if (der[0] !== 0x30) throw invalid();
-  let certificate: X509Certificate;
-  try {
-    certificate = new X509Certificate(der);
-  } catch {
-    throw invalid();
-  }
-  const key = certificate.publicKey;
-  if (key.asymmetricKeyType !== "rsa") {
-    throw badRequest("Invalid encryptionCertificate: The key must be of type RSA.", "InvalidRequest");
-  }
-  const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
-  if (bits < rsaKeyBits.min || bits > rsaKeyBits.max) {
-    throw badRequest(
-      `Invalid encryptionCertificate: The key size must be between 2,048 bits and 4,096 bits; this key has ${bits} bits.`,
-      "InvalidRequest",
-    );
-  }
-}
-
-function optionalString(value: unknown): string | null {
-  return typeof value === "string" && value.length > 0 ? value : null;
+/** An admin's expiry: a Graph date-time text keeps its digits, a Date or other text is taken at millisecond precision. */
+function adminDateTime(value: Date | string): string {
+  const when = new Date(value);
+  if (Number.isNaN(when.getTime())) throw new Error(`expirationDateTime '${String(value)}' is not a date`);
+  return typeof value === "string" && graphLimits.dateTimePattern.test(value) ? graphDateTimeFromText(value) : graphDateTime(when);
 }

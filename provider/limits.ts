@@ -28,6 +28,66 @@ export const graphLimits = {
    * in the machine's time zone, and a pipeline agent's zone must not decide when a subscription expires.
    */
   dateTimePattern: /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/i,
+  /**
+   * Graph throttles the subscription API itself, per app per tenant, over a sliding 20-second window
+   * ("Subscription service limits", https://learn.microsoft.com/en-us/graph/throttling-limits, page dated
+   * 2026-02-06; graph-rules §7c). write = POST, PUT, PATCH, DELETE; reauthorize = POST .../reauthorize;
+   * getById = GET /subscriptions/{id}; list = GET /subscriptions.
+   */
+  subscriptionThrottle: {
+    windowSeconds: 20,
+    requestsPerWindow: { write: 500, reauthorize: 1000, getById: 500, list: 25 },
+  },
 } as const;
 
 export type TlsVersion = (typeof graphLimits.tlsVersions)[number];
+/** The request classes Graph's subscription throttle counts separately. */
+export type SubscriptionRequestClass = keyof typeof graphLimits.subscriptionThrottle.requestsPerWindow;
+
+/**
+ * Which subscriptions share one allowance: all of a tenant's ("tenant", Graph's "per organization" and
+ * "per tenant, all apps"), one app's in a tenant ("app+tenant"), or one app's on one chat, channel or
+ * team named in the resource path. "mailbox" counts every app's subscriptions on one user's mailbox.
+ */
+export type QuotaScope = "tenant" | "app+tenant" | "mailbox" | "app+chat" | "app+channel" | "app+team";
+
+export interface SubscriptionQuota {
+  /** Stable name, used in the 403 message and to lower a quota in tests. */
+  id: string;
+  /** Rule-table resourceType values the quota counts; a subscription counts once per row it matches. */
+  resourceTypes: readonly string[];
+  scope: QuotaScope;
+  limit: number;
+  /** What the limit counts, completing "Maximum number of subscriptions has been reached: {limit} …". */
+  description: string;
+  source: string;
+}
+
+const quotaSource = "https://learn.microsoft.com/en-us/graph/change-notifications-overview (graph-rules §7b)";
+const teamsResourceTypes = ["chat", "chatMessage", "channel", "team", "conversationMember", "callRecording", "callTranscript"] as const;
+
+/**
+ * Graph's documented subscription quotas that can be keyed from the resource path alone. Over a quota,
+ * Graph answers "403 Forbidden" and "the message property of the error response will explain the limit
+ * that has been exceeded" (change-notifications overview). Quotas that need data the path does not carry
+ * (per user across a user's chats, per app across all tenants, presence's 650 users) are not listed.
+ */
+export const subscriptionQuotas: readonly SubscriptionQuota[] = [
+  // user, group (overview, user/group row): per app and tenant combination, 100.
+  { id: "directory-per-app-tenant", resourceTypes: ["user", "group"], scope: "app+tenant", limit: 100, description: "user and group subscriptions per app and tenant", source: quotaSource },
+  // user, group: per tenant, all applications combined, 1,000 (the per-app 50,000 across all tenants is out of one tenant's reach).
+  { id: "directory-per-tenant", resourceTypes: ["user", "group"], scope: "tenant", limit: 1000, description: "user and group subscriptions per tenant, all apps combined", source: quotaSource },
+  // Outlook message, event, contact: "A maximum of 1,000 active subscriptions per mailbox for all applications is allowed."
+  { id: "outlook-per-mailbox", resourceTypes: ["message", "event", "contact"], scope: "mailbox", limit: 1000, description: "active subscriptions per mailbox, all apps combined", source: quotaSource },
+  // Teams: "the per-organization limit of 10,000 total subscriptions is shared cumulatively across all Teams change notification subscriptions in the tenant".
+  { id: "teams-per-organization", resourceTypes: teamsResourceTypes, scope: "tenant", limit: 10_000, description: "Teams subscriptions per organization, shared by chats, chat messages, call transcripts and recordings, channels, teams and members", source: quotaSource },
+  // chat: per app and chat combination, 1.
+  { id: "chat-per-app-chat", resourceTypes: ["chat"], scope: "app+chat", limit: 1, description: "chat subscription per app and chat", source: quotaSource },
+  // chatMessage: per app and channel-or-chat combination, 1 (a chat and a channel are each one allowance).
+  { id: "chatMessage-per-app-chat", resourceTypes: ["chatMessage"], scope: "app+chat", limit: 1, description: "chatMessage subscription per app and chat", source: quotaSource },
+  { id: "chatMessage-per-app-channel", resourceTypes: ["chatMessage"], scope: "app+channel", limit: 1, description: "chatMessage subscription per app and channel", source: quotaSource },
+  // channel, team, conversationMember: per app and team combination, 1, each type on its own row in the docs.
+  { id: "channel-per-app-team", resourceTypes: ["channel"], scope: "app+team", limit: 1, description: "channel subscription per app and team", source: quotaSource },
+  { id: "team-per-app-team", resourceTypes: ["team"], scope: "app+team", limit: 1, description: "team subscription per app and team", source: quotaSource },
+  { id: "conversationMember-per-app-team", resourceTypes: ["conversationMember"], scope: "app+team", limit: 1, description: "conversationMember subscription per app and team", source: quotaSource },
+];

@@ -1,6 +1,7 @@
 import type { Client } from "@microsoft/microsoft-graph-client";
 import type { TokenCredential } from "@azure/identity";
 import { DeadlineError, GraphApiError, TransportError, type GraphOperation } from "../errors";
+import { redact } from "../redaction";
 import { graphSubscription, type ApiVersion, type GraphSubscription } from "../subscription/schema";
 import { isMicrosoftGraphHost } from "./clouds";
 import { GraphClock } from "./clock";
@@ -136,6 +137,7 @@ export class SubscriptionsClient {
       tally.attempts++;
       const outcome = await this.attempt(operation, version, method, path, body, AbortSignal.any([deadline, AbortSignal.timeout(policy.requestTimeoutMs)]));
       if ("failure" in outcome) {
+        outcome.failure.message = redact(outcome.failure.message, this.secretsOf(body));
         if (deadline.aborted) throw giveUp(`an answer to ${method} ${path}`);
         const { failure, transient } = outcome;
         tally.last = failure.message;
@@ -146,7 +148,7 @@ export class SubscriptionsClient {
       const { status, json, text, headers } = outcome;
       if (status >= 200 && status < 300) return json;
       if (absentOn.includes(status)) return undefined;
-      const error = graphApiError(operation, status, json, text, headers);
+      const error = graphApiError(operation, status, json, text, headers, this.secretsOf(body));
       tally.last = `${status} ${error.graphCode ?? ""}`.trimEnd();
       const retryAfter = retryAfterSeconds(headers.get("retry-after"));
       if (status === 429 || (status === 503 && retryAfter !== undefined)) {
@@ -163,6 +165,12 @@ export class SubscriptionsClient {
       }
       throw tally.attempts > 1 ? withAttempts(error, tally.attempts) : error;
     }
+  }
+
+  /** What must never be echoed from Graph's or the network's text: Graph does quote request values back. */
+  private secretsOf(body: unknown): Array<string | undefined> {
+    const clientState = (body as { clientState?: unknown } | undefined)?.clientState;
+    return [this.settings.clientSecret, typeof clientState === "string" ? clientState : undefined];
   }
 
   /** One HTTP exchange. A failure to exchange at all comes back as a value, marked transient or not. */
@@ -228,7 +236,14 @@ class NotJson {
   }
 }
 
-function graphApiError(operation: GraphOperation, status: number, json: unknown, text: string, headers: Headers): GraphApiError {
+function graphApiError(
+  operation: GraphOperation,
+  status: number,
+  json: unknown,
+  text: string,
+  headers: Headers,
+  secrets: Array<string | undefined>,
+): GraphApiError {
   const graphError = json instanceof NotJson ? undefined : (json as { error?: { code?: unknown; message?: unknown; innerError?: Record<string, unknown> } } | null)?.error;
   const code = typeof graphError?.code === "string" ? graphError.code : undefined;
   const innerRequestId = graphError?.innerError?.["request-id"];
@@ -239,7 +254,7 @@ function graphApiError(operation: GraphOperation, status: number, json: unknown,
       : typeof graphError?.message === "string"
         ? graphError.message
         : text.slice(0, 500);
-  return new GraphApiError(operation, status, code, requestId, message, hintFor(operation, status));
+  return new GraphApiError(operation, status, code, requestId, redact(message, secrets), hintFor(operation, status));
 }
 
 /** A 2xx answer that is not what Graph documents gets a clear error, never a crash deep in a parser. */
@@ -256,11 +271,24 @@ function withAttempts<E extends Error>(error: E, attempts: number): E {
   return error;
 }
 
+/**
+ * The error and what it wraps. The Graph client wraps a failed fetch in a GraphError whose `body` holds
+ * the original (when it was made in another realm) or whose message is the original's; fetch puts the
+ * socket's reason in `cause`.
+ */
+function errorChain(error: unknown): Array<{ name?: string; code?: unknown; message?: string }> {
+  const chain: Array<{ name?: string; code?: unknown; message?: string }> = [];
+  for (let current = error; current && typeof current === "object" && chain.length < 6; ) {
+    const link = current as { name?: string; code?: unknown; message?: string; cause?: unknown; body?: unknown };
+    chain.push(link);
+    current = link.cause ?? (typeof link.body === "object" ? link.body : undefined);
+  }
+  return chain;
+}
+
 /** Timeouts, resets and refused connections may pass; sign-in refusals and certificate problems do not. */
 function isTransient(error: unknown): boolean {
-  const chain: unknown[] = [];
-  for (let current = error; current && chain.length < 5; current = (current as { cause?: unknown }).cause) chain.push(current);
-  const text = chain.map((e) => `${(e as Error)?.name} ${(e as { code?: string })?.code} ${(e as Error)?.message}`).join(" ");
+  const text = errorChain(error).map((e) => `${e.name} ${String(e.code)} ${e.message}`).join(" ");
   if (/AADSTS|invalid_client|unauthorized_client|AuthenticationError|CredentialUnavailable|CERT|certificate/i.test(text)) return false;
   return /TimeoutError|AbortError|ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EAI_AGAIN|UND_ERR|socket hang up|other side closed|fetch failed|terminated/i.test(text);
 }
@@ -274,11 +302,12 @@ function hintFor(operation: GraphOperation, status: number): string | undefined 
 }
 
 function describeTransportError(operation: GraphOperation, settings: ProviderSettings, credentialSource: string, error: unknown): Error {
-  const detail = error instanceof Error ? error.message : String(error);
-  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
-  const reason = cause?.code ?? cause?.message ?? detail;
+  const chain = errorChain(error);
+  const detail = chain.map((e) => e.message).find((message) => message) ?? String(error);
+  const innermost = chain[chain.length - 1];
+  const reason = [innermost?.message, typeof innermost?.code === "string" ? `(${innermost.code})` : undefined].filter(Boolean).join(" ") || detail;
   // The Graph client wraps everything its middleware throws, the credential's sign-in failures included.
-  const names = [(error as Error)?.name, (cause as Error | undefined)?.name];
+  const names = chain.map((e) => e.name);
   if (/AADSTS|invalid_client|unauthorized_client/.test(detail) || names.some((n) => n === "AuthenticationError" || n === "CredentialUnavailableError")) {
     return new TransportError(
       `${operation} subscription: could not get an access token from ${settings.authorityHost} using ${credentialSource}: ${detail}`,

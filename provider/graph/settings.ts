@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { SettingsError } from "../errors";
+import { redactUrl } from "../redaction";
 import { apiVersions, clouds, permissionTypes } from "../subscription/schema";
 import { cloudEndpoints } from "./clouds";
 import { defaultRetryPolicy, type RetryPolicy } from "./retryPolicy";
@@ -27,6 +28,10 @@ export type SettingName = keyof typeof settingNames;
 const httpsUrl = z
   .string()
   .refine((value) => URL.canParse(value) && new URL(value).protocol === "https:", "must be an https:// URL")
+  .refine(
+    (value) => !URL.canParse(value) || (new URL(value).username === "" && new URL(value).password === ""),
+    "must not carry a user name or password (they would be sent to every request's logs); sign in with msgraph:clientId and msgraph:clientSecret",
+  )
   .transform((value) => value.replace(/\/+$/, ""));
 
 const rawSettings = z.object({
@@ -64,7 +69,7 @@ export function resolveSettings(
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0]) as SettingName;
-      const shown = name === "clientSecret" ? "(hidden)" : JSON.stringify(raw[name]);
+      const shown = name === "clientSecret" ? "(hidden)" : JSON.stringify(redactUrl(raw[name] ?? ""));
       return `msgraph:${name} (or ${settingNames[name]}) = ${shown}: ${issue.message}`;
     });
     throw new SettingsError(`Invalid Microsoft Graph provider settings:\n  ${problems.join("\n  ")}`);

@@ -4,7 +4,11 @@ export function closest(value: string, candidates: readonly string[], count: num
   const target = value.toLowerCase();
   const limit = Math.max(3, Math.floor(target.length / 2));
   return [...new Set(candidates)]
-    .map((candidate) => ({ candidate, distance: editDistance(target, candidate.split("?")[0]?.toLowerCase() ?? "") }))
+    .map((candidate) => ({ candidate, compared: candidate.split("?")[0]?.toLowerCase() ?? "" }))
+    // An edit distance is at least the difference in length: skip the quadratic work for hopeless pairs,
+    // which is what keeps a megabyte of hostile input from taking seconds.
+    .filter(({ compared }) => Math.abs(compared.length - target.length) <= limit)
+    .map(({ candidate, compared }) => ({ candidate, distance: editDistance(target, compared) }))
     .filter(({ distance }) => distance <= limit)
     .sort((a, b) => a.distance - b.distance)
     .slice(0, count)

@@ -74,6 +74,8 @@ function isOurRetriedCreate(existing: GraphSubscription, body: SubscriptionReque
   return (
     existing.notificationUrl === body.notificationUrl &&
     Math.abs(Date.parse(existing.expirationDateTime) - Date.parse(body.expirationDateTime)) < 1000 &&
+    // A marked request knows its expiry to the digit: another's made in the same second is not ours.
+    (markOf(body.expirationDateTime) === undefined || markOf(existing.expirationDateTime) === markOf(body.expirationDateTime)) &&
     // Graph's List hides clientState and its docs disagree on Get (C13): absent means unknown, not different.
     (existing.clientState == null || existing.clientState === (body.clientState ?? undefined)) &&
     immutableDifferences(existing, body).length === 0

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { impossibleDateTime } from "./dateTime";
 import { ownerMarkPattern } from "./ownership";
 import { graphLimits } from "../limits";
 
@@ -61,11 +62,14 @@ export function canonicalChangeType(parts: readonly ChangeType[]): string {
 
 // An offset is required: without one, JavaScript reads the time in the machine's time zone, and a
 // pipeline agent's zone must not decide when a subscription expires.
-const isoDateTime = z
-  .string()
-  .refine((value) => graphLimits.dateTimePattern.test(value) && !Number.isNaN(Date.parse(value)), {
-    message: "must be an ISO 8601 date and time with a UTC offset, for example 2026-01-31T12:00:00Z",
-  });
+const isoDateTime = z.string().superRefine((value, context) => {
+  if (!graphLimits.dateTimePattern.test(value) || Number.isNaN(Date.parse(value))) {
+    context.addIssue({ code: "custom", message: "must be an ISO 8601 date and time with a UTC offset, for example 2026-01-31T12:00:00Z" });
+    return;
+  }
+  const impossible = impossibleDateTime(value);
+  if (impossible) context.addIssue({ code: "custom", message: `${impossible}; write a date and time that exists, for example 2026-01-31T12:00:00Z` });
+});
 
 const positiveMinutes = z.number().int("must be a whole number of minutes").positive("must be more than 0 minutes");
 

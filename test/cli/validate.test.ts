@@ -78,3 +78,41 @@ describe("msgraph-subscriptions validate", () => {
     expect(run.status).toBe(2);
   });
 });
+
+/** The same command in-process, through the function the program calls; runs against the sources, not dist. */
+async function runValidate(...argv: string[]) {
+  const { run } = await import("../../cli/main");
+  let stdout = "";
+  let stderr = "";
+  const code = await run(["validate", ...argv], { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) });
+  return { code, stdout, stderr };
+}
+
+describe("msgraph-subscriptions validate, in-process", () => {
+  const secret = { ...mail, clientState: "s3cr3t-state", notificationUrl: "https://hooks.example.com/n?code=k3y" };
+
+  it("refuses a notificationUrl with credentials without printing them", async () => {
+    const { code, stdout } = await runValidate("--args", JSON.stringify({ ...mail, notificationUrl: "https://hookuser:pa55w0rd@hooks.example.com/n" }));
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout).failures).toEqual([{ property: "notificationUrl", reason: expect.stringContaining("'https://***@hooks.example.com/n' carries a user name or password") }]);
+    expect(stdout).not.toMatch(/pa55w0rd|hookuser/);
+  });
+
+  it.each([
+    ["--args JSON that does not parse", ["--args", `${JSON.stringify(secret).slice(0, -1)},}`]],
+    ["--args JSON with a bare word", ["--args", '{"clientState": s3cr3t-state}']],
+    ["the JSON as a positional", [JSON.stringify(secret)]],
+    ["the JSON as another flag's value", ["--cloud", JSON.stringify(secret)]],
+  ])("exits 2 for %s without printing the inputs", async (_name, argv) => {
+    const { code, stdout, stderr } = await runValidate(...argv);
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toContain("Usage:");
+    expect(stderr).not.toMatch(/s3cr3t-state|k3y/);
+  });
+
+  it("says where the JSON breaks", async () => {
+    const { stderr } = await runValidate("--args", '{"resource": "users",}');
+    expect(stderr).toContain("msgraph-subscriptions: --args is not valid JSON (at character 22); pass the inputs as one JSON object in single quotes");
+  });
+});

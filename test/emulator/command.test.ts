@@ -55,6 +55,23 @@ describe("msgraph-subscriptions emulator", () => {
     await expect(running).resolves.toBe(0);
   });
 
+  test("turns Graph's subscription-API throttle on with --throttle", async () => {
+    const stdout = capture();
+    const stop = new AbortController();
+    const running = runEmulatorCommand(["--state-dir", stateDir, "--throttle"], { stdout, stderr: capture(), signal: stop.signal });
+    try {
+      const deadline = Date.now() + 10_000;
+      while (!stdout.text().includes("\n") && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      const output = JSON.parse(stdout.text().trim());
+      trustCertificateAuthority(readFileSync(output.caFile, "utf8"));
+      const throttle = (await (await fetch(`${output.adminUrl}/throttle`)).json()) as any;
+      expect(throttle).toMatchObject({ enabled: true, requestsPerWindow: { list: 25 } });
+    } finally {
+      stop.abort();
+    }
+    await expect(running).resolves.toBe(0);
+  });
+
   test.each([
     [["--port", "abc"], /--port must be a port number/],
     [["--bogus"], /unknown option '--bogus'/],

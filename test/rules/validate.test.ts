@@ -252,10 +252,61 @@ describe("validateSubscription", () => {
 
     it.each([
       ["http://example.com/hook", "'http://example.com/hook' is not an https:// URL; Graph delivers only over HTTPS."],
+      ["javascript:alert(1)", "'javascript:alert(1)' is not an https:// URL; Graph delivers only over HTTPS."],
+      ["file:///etc/passwd", "'file:///etc/passwd' is not an https:// URL; Graph delivers only over HTTPS."],
+      ["https:example.com/hook", "'https:example.com/hook' is not written as https://<host>/<path>; put two forward slashes after https: and then the host name"],
+      ["https:\\\\example.com\\hook", "is not written as https://<host>/<path>"],
+      ["https:///example.com/hook", "is not written as https://<host>/<path>"],
+      ["https://example.com:99999/hook", "'https://example.com:99999/hook' is not an https:// URL"],
+      ["https://example.com\\hook", "'https://example.com\\hook' contains a backslash; write the path with forward slashes"],
+      ["https://example.com/hook#part", "'https://example.com/hook#***' has a #fragment, which is never sent to the server"],
+      ["https://example.com/hook#", "has a #fragment"],
+      ["https://example.com/a hook", "'https://example.com/a hook' contains a space at position 22, which a delivery address cannot hold; remove it, or percent-encode it (a space is %20)"],
+      ["https://example.com/hook\n", "'https://example.com/hook\\u000a' contains the character U+000A at position 25"],
+      ["https://example.com/hook\u0000", "contains the character U+0000 at position 25"],
+      ["https://example.com/\u202ekooh", "'https://example.com/\\u202ekooh' contains the character U+202E at position 21"],
+      ["https://example.com/\ud800", "contains the character U+D800 at position 21"],
+      [`https://example.com/${"a".repeat(1_000_000)}`, "is 1000020 characters long; the provider accepts delivery addresses of at most 2048 characters."],
       ["EventHub:https://vault.vault.azure.net/secrets/s", "lacks ?tenantId="],
+      ["EventHub:https://vault.vault.azure.net/secrets/s?tenantId=contoso.com#x", "has a #fragment"],
       ["EventGrid:?azuresubscriptionid=1&resourcegroup=rg", "lacks partnertopic, location"],
-    ])("refuses %s", (notificationUrl, reason) => {
+      ["EventGrid:?azuresubscriptionid=1&resourcegroup=rg&partnertopic=t&location=l#x", "has a #fragment"],
+    ])("refuses %j", (notificationUrl, reason) => {
       expect(validateSubscription(inputs({ notificationUrl }), v1).failures).toEqual([{ property: "notificationUrl", reason: expect.stringContaining(reason) }]);
+    });
+
+    it.each([
+      ["notificationUrl", "https://hookuser:pa55w0rd@hooks.example.com/n"],
+      ["notificationUrl", "https://hookuser@hooks.example.com/n"],
+      ["notificationUrl", "https://:pa55w0rd@hooks.example.com/n"],
+      ["notificationUrl", "https://@hooks.example.com/n"],
+      ["notificationUrl", "HTTPS://hookuser:pa55w0rd@hooks.example.com/n?code=k3y"],
+      ["notificationUrl", "EventHub:https://hookuser:pa55w0rd@ns.servicebus.windows.net/h?tenantId=contoso.com"],
+      ["lifecycleNotificationUrl", "https://hookuser:pa55w0rd@hooks.example.com/l"],
+    ])("refuses credentials in %s %j without echoing them", (property, url) => {
+      const result = validateSubscription(inputs({ [property]: url }), v1);
+      expect(result.failures).toEqual([
+        {
+          property,
+          reason: expect.stringMatching(
+            /^'(EventHub:)?https:\/\/\*\*\*@[^']*' carries a user name or password \(user:password@host\); credentials in a URL end up in plain text in Pulumi state and in logs\. Remove them, and authenticate notifications with clientState .* or with a key in the path$/i,
+          ),
+        },
+      ]);
+      expect(JSON.stringify([result.failures, result.warnings])).not.toMatch(/pa55w0rd|hookuser|k3y/);
+    });
+
+    it("never echoes a password, a query value or a fragment, even when refusing for another reason", () => {
+      const result = validateSubscription(inputs({ notificationUrl: "http://hookuser:pa55w0rd@example.com/n?code=k3y#t0ken" }), v1);
+      expect(result.failures).toEqual([
+        { property: "notificationUrl", reason: expect.stringMatching(/^'http:\/\/\*\*\*@example\.com\/n\?code=\*\*\*#\*\*\*' is not an https:\/\/ URL/) },
+      ]);
+      expect(JSON.stringify([result.failures, result.warnings])).not.toMatch(/pa55w0rd|hookuser|k3y|t0ken/);
+    });
+
+    it("quotes at most 200 characters of a refused address", () => {
+      const [failure] = validateSubscription(inputs({ notificationUrl: `http://example.com/${"a".repeat(2000)}` }), v1).failures;
+      expect(failure?.reason).toMatch(/^'http:\/\/example\.com\/a{181}…' is not an https:\/\/ URL/);
     });
 
     it("refuses an Event Hubs lifecycleNotificationUrl but takes the Event Grid form", () => {
