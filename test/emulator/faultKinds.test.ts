@@ -49,7 +49,7 @@ describe("random faults", () => {
     const applied = Array.from({ length: 1000 }, () => faults.take("POST", "/v1.0/subscriptions")!.afterApply).filter(Boolean).length;
     expect(applied).toBeGreaterThan(400);
     expect(applied).toBeLessThan(600);
-    expect(faults.stats()).toEqual({ served: { status: 0, reset: 1000, slow: 0 }, byStatus: {}, afterApply: applied, earlyRetries: 0 });
+    expect(faults.stats()).toEqual({ served: { status: 0, reset: 1000, slow: 0, garbled: 0 }, byStatus: {}, afterApply: applied, earlyRetries: 0 });
   });
 
   test("draw from a small seeded generator that repeats and stays in [0, 1)", () => {
@@ -66,7 +66,7 @@ describe("random faults", () => {
     [{ status: 503, rate: 0.5, afterApply: true, afterApplyRate: 0.5 }, "give afterApply (every fault) or afterApplyRate (a fraction of them), not both"],
     [{ kind: "slow" }, 'a "slow" fault needs delayMs, a number of milliseconds >= 0, got undefined'],
     [{ kind: "reset", status: 503 }, 'status and retryAfterSeconds apply to kind "status" only; a "reset" fault sends no status'],
-    [{ kind: "hang" }, "fault kind must be one of status, reset, slow, got hang"],
+    [{ kind: "hang" }, "fault kind must be one of status, reset, slow, garbled, got hang"],
   ])("refuse the spec %j, saying why", (spec, message) => {
     expect(() => new Faults().inject(spec as FaultSpec)).toThrow(message);
   });
@@ -145,7 +145,7 @@ describe("transport faults and fault counters in the emulator", () => {
 
     const stats = await call(emulator, "GET", "/_emulator/stats");
     expect(stats.body).toEqual({
-      faults: { served: { status: 1, reset: 1, slow: 0 }, byStatus: { "503": 1 }, afterApply: 0, earlyRetries: 1 },
+      faults: { served: { status: 1, reset: 1, slow: 0, garbled: 0 }, byStatus: { "503": 1 }, afterApply: 0, earlyRetries: 1 },
       throttled: 0,
     });
     expect((await call(emulator, "DELETE", "/_emulator/stats")).status).toBe(204);

@@ -1,0 +1,234 @@
+/**
+ * The reliability suite: plain `pulumi up` and `pulumi destroy` of the engine test program against the
+ * emulator, under injected faults with fixed seeds, then a load test of many subscriptions under Graph's
+ * own throttle. After every step it compares the stack's state with what the emulator holds, and writes
+ * the figures to RELIABILITY.md (nobody types them).
+ *
+ *   npm run reliability [-- --subscriptions 50] [-- --load 1000] [-- --no-load] [-- --out RELIABILITY.md]
+ *
+ * Exits 1 when any step failed or left an orphan or a missing subscription.
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { parseArgs } from "node:util";
+import { providerEnvironment, startEmulator, startWebhookReceiver, type FaultSpec, type RunningEmulator } from "../emulator";
+import { graphLimits } from "../provider/limits";
+import { PulumiProject, repoRoot, type RunResult } from "./pulumiProject";
+
+interface Scenario {
+  name: string;
+  faults: FaultSpec[];
+}
+
+/** Seeds are fixed, so a run can be repeated; each scenario's faults apply to up and destroy alike. */
+const scenarios: Scenario[] = [
+  { name: "none (baseline)", faults: [] },
+  {
+    name: "20% random 5xx, a third after the request was applied",
+    faults: [
+      { status: 500, rate: 0.1, seed: 11, afterApplyRate: 0.33 },
+      { status: 503, rate: 0.1, seed: 12, afterApplyRate: 0.33 },
+    ],
+  },
+  {
+    name: "429 bursts (Retry-After 2 s)",
+    faults: [
+      { status: 429, retryAfterSeconds: 2, count: 15, method: "POST" },
+      { status: 429, retryAfterSeconds: 2, count: 15, method: "DELETE" },
+      { status: 429, retryAfterSeconds: 1, count: 5, method: "GET" },
+    ],
+  },
+  { name: "connection resets (15%, a third after applying)", faults: [{ kind: "reset", rate: 0.15, seed: 21, afterApplyRate: 0.33 }] },
+  { name: "answers slower than the client timeout (5%)", faults: [{ kind: "slow", delayMs: 5_000, rate: 0.05, seed: 31, afterApplyRate: 0.5 }] },
+  {
+    name: "all of the above at once",
+    faults: [
+      { status: 500, rate: 0.07, seed: 41, afterApplyRate: 0.33 },
+      { status: 503, rate: 0.07, seed: 42, afterApplyRate: 0.33 },
+      { status: 429, retryAfterSeconds: 2, count: 10, method: "POST" },
+      { kind: "reset", rate: 0.05, seed: 43, afterApplyRate: 0.33 },
+      { kind: "slow", delayMs: 5_000, rate: 0.03, seed: 44, afterApplyRate: 0.5 },
+    ],
+  },
+];
+
+interface StepFigures {
+  step: string;
+  exit: number;
+  seconds: number;
+  requests: number;
+  faults: number;
+  retries: number;
+  orphans: number;
+  missing: number;
+}
+
+const programDir = path.join(repoRoot, "test", "engine", "program");
+const subscriptionType = "pulumi-nodejs:dynamic/msgraph:Subscription";
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      subscriptions: { type: "string", default: "50" },
+      load: { type: "string", default: "1000" },
+      "no-load": { type: "boolean" },
+      out: { type: "string", default: path.join(repoRoot, "RELIABILITY.md") },
+    },
+  });
+  const count = Number(values.subscriptions);
+  const loadCount = values["no-load"] ? 0 : Number(values.load);
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "msgraph-reliability-"));
+  const emulator = await startEmulator({ stateDir: path.join(workDir, "emulator"), throttle: true });
+  const receiver = await startWebhookReceiver({ stateDir: path.join(workDir, "emulator") });
+  const rows: Array<{ scenario: string; figures: StepFigures[] }> = [];
+  let failed = false;
+  try {
+    for (const [index, scenario] of scenarios.entries()) {
+      process.stdout.write(`reliability: ${scenario.name}\n`);
+      const project = newProject(workDir, `faults-${index}`);
+      const figures = await upAndDestroy(emulator, project, specs(count, receiver.url, `s${index}`), scenario.faults, ["up", "destroy"]);
+      rows.push({ scenario: scenario.name, figures });
+    }
+    let load: StepFigures[] = [];
+    if (loadCount > 0) {
+      process.stdout.write(`reliability: load test of ${loadCount} subscriptions under Graph's throttle\n`);
+      const project = newProject(workDir, "load");
+      load = await upAndDestroy(emulator, project, specs(loadCount, receiver.url, "load"), [], ["up", "preview --refresh", "destroy"]);
+    }
+    failed = [...rows.flatMap((row) => row.figures), ...load].some((step) => step.exit !== 0 || step.orphans > 0 || step.missing > 0);
+    fs.writeFileSync(values.out!, report(count, rows, loadCount, load));
+    process.stdout.write(`reliability: wrote ${values.out}${failed ? " (with failures)" : ""}\n`);
+  } finally {
+    await receiver.close();
+    await emulator.close();
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+  process.exitCode = failed ? 1 : 0;
+
+  function newProject(root: string, name: string): PulumiProject {
+    const dir = path.join(root, name);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: msgraph-reliability\nruntime: nodejs\nmain: ${JSON.stringify(programDir)}\n`);
+    return new PulumiProject({ dir, stack: name, backendDir: path.join(root, "backend"), pulumiHome: path.join(root, "pulumi-home"), passphrase: "reliability" });
+  }
+}
+
+/** Mail subscriptions, one mailbox each: Graph's quota is per mailbox, so any count fits. */
+function specs(count: number, webhook: string, prefix: string): Record<string, Record<string, unknown>> {
+  return Object.fromEntries(
+    Array.from({ length: count }, (_, i) => [
+      `${prefix}-${i}`,
+      {
+        resource: `users/${prefix.padEnd(8, "0").slice(0, 8).replace(/[^0-9a-f]/g, "a")}-0000-4000-8000-${String(i).padStart(12, "0")}/messages`,
+        changeType: "created",
+        notificationUrl: `${webhook.replace(/\/+$/, "")}/reliability`,
+        lifetimeMinutes: 600,
+      },
+    ]),
+  );
+}
+
+async function upAndDestroy(
+  emulator: RunningEmulator,
+  project: PulumiProject,
+  subscriptions: Record<string, Record<string, unknown>>,
+  faults: FaultSpec[],
+  steps: string[],
+): Promise<StepFigures[]> {
+  const client = emulator.clients[0]!;
+  await project.setConfig({
+    "msgraph:tenantId": client.tenantId,
+    "msgraph:clientId": client.clientId,
+    "msgraph:clientSecret": { secret: client.clientSecret },
+    "msgraph:endpoint": emulator.url,
+    "msgraph:authorityHost": emulator.url,
+    "msgraph:requestTimeoutSeconds": "3",
+    subscriptions,
+    clientStates: { secret: {} },
+  });
+  const env = { NODE_EXTRA_CA_CERTS: emulator.caFile, ...providerEnvironment(emulator, client) };
+  const figures: StepFigures[] = [];
+  for (const step of steps) {
+    emulator.admin.clearFaults();
+    emulator.admin.clearStats();
+    emulator.admin.clearRequestLog();
+    for (const fault of faults) emulator.admin.injectFault(fault);
+    const started = Date.now();
+    const result: RunResult =
+      step === "up" ? await project.up([], { env }) : step === "destroy" ? await project.destroy([], { env }) : await project.preview(["--refresh"], { env });
+    const seconds = (Date.now() - started) / 1000;
+    emulator.admin.clearFaults();
+    if (result.code !== 0) process.stderr.write(`${step} exited ${result.code}:\n${result.output.slice(-4000)}\n`);
+    figures.push({ step, exit: result.code, seconds, ...(await compare(emulator, project, step === "destroy" ? {} : subscriptions)) });
+  }
+  return figures;
+}
+
+/** Requests, faults and retries from the emulator's log; orphans and missing from state against Graph. */
+async function compare(emulator: RunningEmulator, project: PulumiProject, declared: Record<string, unknown>) {
+  await settle(emulator);
+  const log = emulator.admin.requestLog().filter((entry) => /^\/(v1\.0|beta)\/subscriptions/.test(entry.path));
+  const stats = emulator.admin.stats();
+  const faults = Object.values(stats.faults.served).reduce((a, b) => a + b, 0) + stats.faults.earlyRetries + stats.throttled;
+  const answered = log.filter((entry) => entry.status !== 0 && entry.status !== 429 && entry.status < 500 && !entry.injectedFault).length;
+  const state = JSON.parse(await project.exportState()) as { deployment?: { resources?: Array<{ type: string; id: string; urn: string }> } };
+  const inState = new Map((state.deployment?.resources ?? []).filter((r) => r.type === subscriptionType).map((r) => [r.id, r.urn.split("::").pop()!]));
+  const inGraph = new Set(emulator.admin.listSubscriptions().map((s) => s.id));
+  const orphans = [...inGraph].filter((id) => !inState.has(id)).length;
+  const recordedNames = new Set([...inState.entries()].filter(([id]) => inGraph.has(id)).map(([, name]) => name));
+  const missing = Object.keys(declared).filter((name) => !recordedNames.has(name)).length + [...inState.keys()].filter((id) => !inGraph.has(id)).length;
+  return { requests: log.length, faults, retries: Math.max(0, log.length - answered), orphans, missing };
+}
+
+/** Slow answers finish (and are applied) after the client gave up on them: wait for those before counting. */
+async function settle(emulator: RunningEmulator): Promise<void> {
+  const slowest = 5_000;
+  if (emulator.admin.stats().faults.served.slow > 0) await new Promise((resolve) => setTimeout(resolve, slowest + 500));
+}
+
+function report(count: number, rows: Array<{ scenario: string; figures: StepFigures[] }>, loadCount: number, load: StepFigures[]): string {
+  const { windowSeconds, requestsPerWindow } = graphLimits.subscriptionThrottle;
+  const line = (cells: Array<string | number>) => `| ${cells.join(" | ")} |`;
+  const lines = [
+    "# Reliability",
+    "",
+    "Generated by `npm run reliability` (scripts/reliability.ts); do not edit by hand.",
+    `Run on ${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores, Node ${process.version}: plain \`pulumi up\` and \`pulumi destroy\` of the engine test program against the emulator, with Graph's subscription-API throttle on (${requestsPerWindow.write} writes per ${windowSeconds} s per app and tenant) and msgraph:requestTimeoutSeconds 3.`,
+    "",
+    `## Fault scenarios (${count} subscriptions each, fixed seeds)`,
+    "",
+    "After each step the state is compared with the emulator. Orphans: in Graph, not in the state. Missing: declared (or in the state) but not in Graph.",
+    "Faults: answers the emulator faulted (5xx, resets, slow answers, 429s including early retries and throttling). Retries: requests beyond the ones that got a real answer.",
+    "",
+    line(["Scenario", "Step", "Exit", "Requests", "Faults", "Retries", "Orphans", "Missing", "Time (s)"]),
+    line(["---", "---", "---:", "---:", "---:", "---:", "---:", "---:", "---:"]),
+    ...rows.flatMap((row) =>
+      row.figures.map((f) => line([row.scenario, f.step, f.exit, f.requests, f.faults, f.retries, f.orphans, f.missing, f.seconds.toFixed(1)])),
+    ),
+    "",
+    "Fault specifications (emulator `POST /_emulator/faults` bodies):",
+    "",
+    ...scenarios.map((s) => `- ${s.name}: \`${JSON.stringify(s.faults)}\``),
+    "",
+  ];
+  if (loadCount > 0) {
+    const writesLowerBound = Math.ceil(loadCount / requestsPerWindow.write) * windowSeconds;
+    lines.push(
+      `## Load test: ${loadCount} subscriptions under Graph's throttle`,
+      "",
+      `${loadCount} creates (or deletes) are ${loadCount} writes; at ${requestsPerWindow.write} writes per ${windowSeconds} s they need at least ${writesLowerBound} s.`,
+      "",
+      line(["Step", "Exit", "Requests", "Throttled (429)", "Orphans", "Missing", "Time (s)", "Throttle's lower bound (s)"]),
+      line(["---", "---:", "---:", "---:", "---:", "---:", "---:", "---:"]),
+      ...load.map((f) => line([f.step, f.exit, f.requests, f.faults, f.orphans, f.missing, f.seconds.toFixed(1), f.step === "preview --refresh" ? "-" : writesLowerBound])),
+      "",
+    );
+  }
+  return lines.join("\n");
+}
+
+void main().catch((error) => {
+  process.stderr.write(`reliability: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
