@@ -149,6 +149,6 @@ describe("transport faults and fault counters in the emulator", () => {
       throttled: 0,
     });
     expect((await call(emulator, "DELETE", "/_emulator/stats")).status).toBe(204);
-    expect(emulator.admin.stats().faults.served).toEqual({ status: 0, reset: 0, slow: 0 });
+    expect(emulator.admin.stats().faults.served).toEqual({ status: 0, reset: 0, slow: 0, garbled: 0 });
   });
 });
