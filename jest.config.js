@@ -16,6 +16,7 @@ const shared = {
   testEnvironment: "node",
   transform: { "^.+\\.ts$": swc },
   globalSetup: "<rootDir>/test/globalSetup.js",
+  setupFilesAfterEnv: ["<rootDir>/test/secretWatch.ts"],
 };
 module.exports = {
   // .ci/run points this at an empty directory inside the clone, so a warm cache can never hide a cold run.

@@ -5,6 +5,7 @@ import { DeadlineError, GraphApiError, TransportError } from "../../provider/err
 import { SubscriptionsClient } from "../../provider/graph/client";
 import { resolveSettings } from "../../provider/graph/settings";
 import { closeAll, serverHookTimeoutMs } from "../hooks";
+import { watchSecrets } from "../secretWatch";
 
 /**
  * The Graph client against the emulator over real HTTPS: how it waits, retries, gives up and reports.
@@ -18,6 +19,7 @@ const secretState = "client-test-secret-9f3a";
 beforeAll(async () => {
   emulator = await startEmulator({ stateDir, clients: [{ permissions: ["Mail.Read", "User.Read.All", "Group.Read.All"] }] });
   tls.setDefaultCACertificates([...tls.getCACertificates("default"), emulator.caPem]);
+  watchSecrets(secretState, ...emulator.clients.map((c) => c.clientSecret));
 }, serverHookTimeoutMs);
 afterAll(() => closeAll(emulator), serverHookTimeoutMs);
 beforeEach(() => emulator.admin.reset());

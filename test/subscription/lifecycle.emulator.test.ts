@@ -5,6 +5,7 @@ import { resolveSettings } from "../../provider/graph/settings";
 import { reauthorizeSubscription } from "../../provider/reauthorize";
 import { startEmulator, startWebhookReceiver, type RunningEmulator, type RunningReceiver } from "../../emulator";
 import { closeAll, serverHookTimeoutMs } from "../hooks";
+import { watchSecrets } from "../secretWatch";
 
 /**
  * The provider's lifecycle against the emulator: real HTTPS, the real @azure/identity
@@ -38,6 +39,7 @@ beforeAll(async () => {
     validationTimeoutMs: 2_000,
   });
   receiver = await startWebhookReceiver({ stateDir, slowDelayMs: 3_000 });
+  watchSecrets(clientState, ...emulator.clients.map((c) => c.clientSecret));
   // Node reads NODE_EXTRA_CA_CERTS at start-up only; trust the emulator's CA for this worker too.
   tls.setDefaultCACertificates([...tls.getCACertificates("default"), emulator.caPem]);
 }, serverHookTimeoutMs);
