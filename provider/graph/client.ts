@@ -1,5 +1,4 @@
 import type { Client } from "@microsoft/microsoft-graph-client";
-import type { TokenCredential } from "@azure/identity";
 import { DeadlineError, GraphApiError, TransportError, type GraphOperation } from "../errors";
 import { redact } from "../redaction";
 import { graphSubscription, type ApiVersion, type GraphSubscription } from "../subscription/schema";
@@ -10,6 +9,7 @@ import { WithoutEmptyBodyContentType } from "./emptyBody";
 import { backoffMs, retryAfterSeconds, type RetryPolicy } from "./retryPolicy";
 import { retryPolicyOf, type ProviderSettings } from "./settings";
 import { sleep, ThrottleGate } from "./throttleGate";
+import { SharedToken } from "./tokenCache";
 import { readTokenPermissions, type TokenPermissions } from "./tokenClaims";
 
 /** The body Graph accepts on POST /subscriptions. */
@@ -30,7 +30,7 @@ export class SubscriptionsClient {
 
   private constructor(
     private readonly client: Client,
-    private readonly credential: TokenCredential,
+    readonly credential: SharedToken,
     readonly settings: ProviderSettings,
     readonly credentialSource: string,
     /** Learns Graph's time from every response's Date header. */
@@ -43,7 +43,8 @@ export class SubscriptionsClient {
     const { TokenCredentialAuthenticationProvider } = await import(
       "@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials"
     );
-    const { credential, source } = await createCredential(settings);
+    const { credential: signIn, source } = await createCredential(settings);
+    const credential = new SharedToken(signIn);
     const authProvider = new TokenCredentialAuthenticationProvider(credential, { scopes: [graphScope(settings)] });
     // The client only attaches the Authorization header for hosts it knows as Graph; a custom
     // endpoint (the emulator, a private deployment) must be named, or requests go out unauthenticated.

@@ -114,6 +114,15 @@ describe("transient failures", () => {
 });
 
 describe("what is sent", () => {
+  it("asks the authority for one token for a burst of concurrent first requests", async () => {
+    const client = await connect();
+    await Promise.all([0, 1, 2, 3, 4, 5].map((i) => client.create(body(i), "v1.0")));
+    await client.tokenPermissions();
+    const tokenRequests = emulator.admin.requestLog().filter((entry) => /\/oauth2\/v2\.0\/token(\?|$)/.test(entry.path));
+    expect(tokenRequests).toHaveLength(1);
+    expect(client.credential.requestCount).toBe(1);
+  });
+
   it("reauthorizes with no body and no Content-Type, as the reauthorize page demands", async () => {
     const client = await connect();
     const created = await client.create(body(0), "v1.0");
