@@ -87,7 +87,7 @@ async function main(): Promise<void> {
   let failed = false;
   try {
     for (const [index, scenario] of scenarios.entries()) {
-      process.stdout.write(`reliability: ${scenario.name}\n`);
+      process.stdout.write(`reliability: ${new Date().toISOString()} ${scenario.name}\n`);
       const project = newProject(workDir, `faults-${index}`);
       const figures = await upAndDestroy(emulator, project, specs(count, receiver.url, `s${index}`), scenario.faults, ["up", "destroy"]);
       rows.push({ scenario: scenario.name, figures });
@@ -95,6 +95,7 @@ async function main(): Promise<void> {
     process.stdout.write(`reliability: killed runs (${killedCount} subscriptions, SIGKILL once half are created)\n`);
     const killed = await killedRun(emulator, newProject(workDir, "killed"), specs(killedCount, receiver.url, "k1"));
     rows.push({ scenario: `killed run: SIGKILL of pulumi up (and its plugins) once ${killedCount / 2} of ${killedCount} exist, pulumi cancel, then up --refresh`, figures: killed });
+    fs.writeFileSync(values.out!, report(count, rows, 0, []));
     let load: StepFigures[] = [];
     if (loadCount > 0) {
       process.stdout.write(`reliability: load test of ${loadCount} subscriptions under Graph's throttle\n`);
@@ -121,24 +122,35 @@ async function main(): Promise<void> {
 }
 
 /** Mail subscriptions, one mailbox each: Graph's quota is per mailbox, so any count fits. */
-function specs(count: number, webhook: string, prefix: string): Record<string, Record<string, unknown>> {
-  return Object.fromEntries(
-    Array.from({ length: count }, (_, i) => [
-      `${prefix}-${i}`,
-      {
-        resource: `users/${prefix.padEnd(8, "0").slice(0, 8).replace(/[^0-9a-f]/g, "a")}-0000-4000-8000-${String(i).padStart(12, "0")}/messages`,
-        changeType: "created",
-        notificationUrl: `${webhook.replace(/\/+$/, "")}/reliability`,
-        lifetimeMinutes: 600,
-      },
-    ]),
-  );
+interface Generated {
+  prefix: string;
+  count: number;
+  template: Record<string, unknown>;
+}
+
+function specs(count: number, webhook: string, prefix: string): Generated {
+  const group = prefix.padEnd(8, "0").slice(0, 8).replace(/[^0-9a-f]/g, "a");
+  return {
+    prefix,
+    count,
+    template: {
+      resource: `users/${group}-0000-4000-8000-{i}/messages`,
+      changeType: "created",
+      notificationUrl: `${webhook.replace(/\/+$/, "")}/reliability`,
+      lifetimeMinutes: 600,
+    },
+  };
+}
+
+/** The names the program gives the generated subscriptions. */
+function namesOf(generated: Generated): Record<string, unknown> {
+  return Object.fromEntries(Array.from({ length: generated.count }, (_, i) => [`${generated.prefix}-${i}`, true]));
 }
 
 async function upAndDestroy(
   emulator: RunningEmulator,
   project: PulumiProject,
-  subscriptions: Record<string, Record<string, unknown>>,
+  generated: Generated,
   faults: FaultSpec[],
   steps: string[],
 ): Promise<StepFigures[]> {
@@ -150,10 +162,12 @@ async function upAndDestroy(
     "msgraph:endpoint": emulator.url,
     "msgraph:authorityHost": emulator.url,
     "msgraph:requestTimeoutSeconds": "3",
-    subscriptions,
+    subscriptions: {},
+    generated,
     clientStates: { secret: {} },
   });
   const env = { NODE_EXTRA_CA_CERTS: emulator.caFile, ...providerEnvironment(emulator, client) };
+  const subscriptions = namesOf(generated);
   const figures: StepFigures[] = [];
   for (const step of steps) {
     emulator.admin.clearFaults();
@@ -172,7 +186,8 @@ async function upAndDestroy(
 }
 
 /** The measurement of issue 8: up killed mid-way, the lock lifted, the next up --refresh must need nothing else. */
-async function killedRun(emulator: RunningEmulator, project: PulumiProject, subscriptions: Record<string, Record<string, unknown>>): Promise<StepFigures[]> {
+async function killedRun(emulator: RunningEmulator, project: PulumiProject, generated: Generated): Promise<StepFigures[]> {
+  const subscriptions = namesOf(generated);
   const client = emulator.clients[0]!;
   await project.setConfig({
     "msgraph:tenantId": client.tenantId,
@@ -180,7 +195,8 @@ async function killedRun(emulator: RunningEmulator, project: PulumiProject, subs
     "msgraph:clientSecret": { secret: client.clientSecret },
     "msgraph:endpoint": emulator.url,
     "msgraph:authorityHost": emulator.url,
-    subscriptions,
+    subscriptions: {},
+    generated,
     clientStates: { secret: {} },
   });
   const env = { NODE_EXTRA_CA_CERTS: emulator.caFile };
@@ -208,7 +224,7 @@ async function killedRun(emulator: RunningEmulator, project: PulumiProject, subs
 }
 
 /** Requests, faults and retries from the emulator's log; orphans and missing from state against Graph. */
-async function compare(emulator: RunningEmulator, project: PulumiProject, declared: Record<string, unknown>) {
+async function compare(emulator: RunningEmulator, project: PulumiProject, declared: Record<string, unknown>): Promise<Omit<StepFigures, "step" | "exit" | "seconds">> {
   await settle(emulator);
   const log = emulator.admin.requestLog().filter((entry) => /^\/(v1\.0|beta)\/subscriptions/.test(entry.path));
   const stats = emulator.admin.stats();

@@ -13,7 +13,14 @@ const outputNames = [
 
 module.exports = async () => {
   const config = new pulumi.Config();
-  const specs = config.requireObject("subscriptions");
+  const specs = { ...config.getObject("subscriptions") };
+  // Many alike subscriptions, without a config value too large for a command line: "{i}" in any string of
+  // the template becomes the index, zero-padded to 12 digits (so it fits the last group of a GUID).
+  const generated = config.getObject("generated");
+  if (generated) {
+    const template = JSON.stringify(generated.template);
+    for (let i = 0; i < generated.count; i++) specs[`${generated.prefix}-${i}`] = JSON.parse(template.split("{i}").join(String(i).padStart(12, "0")));
+  }
   const clientStates = config.getSecretObject("clientStates");
   const outputs = {};
   for (const [name, spec] of Object.entries(specs)) {
