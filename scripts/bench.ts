@@ -1,0 +1,248 @@
+/**
+ * The performance benchmark: three contestants side by side, in one run on one machine, against the emulator.
+ *
+ * - raw: a plain HTTPS client sending the same Graph requests with one token (what the network costs);
+ * - floor: N dynamic resources whose provider only waits the injected latency (what the Pulumi engine costs);
+ * - ours: N Subscription resources of this package through plain `pulumi`.
+ *
+ * For each latency and N it times preview, up, preview --refresh, a renewal up (after the emulator's clock
+ * moves past renewBeforeMinutes) and destroy, and records Graph requests per resource, token requests per
+ * command, and the peak RSS of the provider and program processes. Writes BENCHMARKS.md and one SVG chart
+ * per latency (bench/*.svg). No test asserts on these timings.
+ *
+ *   npm run bench [-- --n 1,50,200,1000] [-- --latency 0,100] [-- --out BENCHMARKS.md]
+ */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as tls from "node:tls";
+import { parseArgs } from "node:util";
+import { startEmulator, startWebhookReceiver, type RunningEmulator } from "../emulator";
+import { lineChart } from "./chart";
+import { PulumiProject, repoRoot, type RunResult } from "./pulumiProject";
+import { ProcessPeaks } from "./processPeaks";
+
+const commands = ["preview", "up", "preview --refresh", "renewal up", "destroy"] as const;
+type Command = (typeof commands)[number];
+const contestants = ["raw", "floor", "ours"] as const;
+type Contestant = (typeof contestants)[number];
+
+interface Measurement {
+  latencyMs: number;
+  n: number;
+  contestant: Contestant;
+  command: Command;
+  seconds: number;
+  exit: number;
+  graphRequestsPerResource?: number;
+  tokenRequests?: number;
+  providerPeakMb?: number;
+  programPeakMb?: number;
+}
+
+const lifetimeMinutes = 600;
+const renewBeforeMinutes = 300;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      n: { type: "string", default: "1,50,200,1000" },
+      latency: { type: "string", default: "0,100" },
+      out: { type: "string", default: path.join(repoRoot, "BENCHMARKS.md") },
+    },
+  });
+  const counts = values.n!.split(",").map(Number);
+  const latencies = values.latency!.split(",").map(Number);
+  const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "msgraph-bench-"));
+  const emulator = await startEmulator({ stateDir: path.join(workDir, "emulator") });
+  const receiver = await startWebhookReceiver({ stateDir: path.join(workDir, "emulator") });
+  tls.setDefaultCACertificates([...tls.getCACertificates("default"), emulator.caPem]);
+  const results: Measurement[] = [];
+  try {
+    for (const latencyMs of latencies) {
+      for (const n of counts) {
+        emulator.admin.reset();
+        emulator.admin.setLatency(latencyMs);
+        const say = (what: string) => process.stdout.write(`bench: ${new Date().toISOString()} latency ${latencyMs} ms, N ${n}: ${what}\n`);
+        say("raw");
+        results.push(...(await raw(emulator, receiver.url, n, latencyMs)));
+        say("floor");
+        results.push(...(await pulumiContestant("floor", emulator, workDir, n, latencyMs, receiver.url)));
+        emulator.admin.reset();
+        emulator.admin.setLatency(latencyMs);
+        say("ours");
+        results.push(...(await pulumiContestant("ours", emulator, workDir, n, latencyMs, receiver.url)));
+        fs.writeFileSync(values.out!, report(results));
+      }
+    }
+    for (const latencyMs of latencies) {
+      fs.writeFileSync(path.join(repoRoot, "bench", `up-latency-${latencyMs}.svg`), chart(results, latencyMs));
+    }
+    fs.writeFileSync(values.out!, report(results));
+    process.stdout.write(`bench: wrote ${values.out}\n`);
+  } finally {
+    await receiver.close();
+    await emulator.close();
+    fs.rmSync(workDir, { recursive: true, force: true });
+  }
+}
+
+/** The same requests as the provider makes, from one process with one token, 64 at a time. */
+async function raw(emulator: RunningEmulator, webhook: string, n: number, latencyMs: number): Promise<Measurement[]> {
+  const client = emulator.clients[0]!;
+  const tokenResponse = await fetch(`${emulator.url}/${client.tenantId}/oauth2/v2.0/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams({ grant_type: "client_credentials", client_id: client.clientId, client_secret: client.clientSecret, scope: `${emulator.url}/.default` }),
+  });
+  const { access_token: token } = (await tokenResponse.json()) as { access_token: string };
+  const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+  const graph = `${emulator.url}/v1.0/subscriptions`;
+  const ids: string[] = [];
+  const expiry = () => new Date(Date.now() + lifetimeMinutes * 60_000).toISOString();
+  const timed = async (command: Command, work: (i: number) => Promise<unknown>): Promise<Measurement> => {
+    const started = Date.now();
+    await inBatches(n, 64, work);
+    return { latencyMs, n, contestant: "raw", command, seconds: (Date.now() - started) / 1000, exit: 0, graphRequestsPerResource: 1, tokenRequests: command === "up" ? 1 : 0 };
+  };
+  return [
+    await timed("up", async (i) => {
+      const response = await fetch(graph, { method: "POST", headers, body: JSON.stringify({ ...subscriptionBody(webhook, i), expirationDateTime: expiry() }) });
+      ids[i] = ((await response.json()) as { id: string }).id;
+    }),
+    await timed("preview --refresh", (i) => fetch(`${graph}/${ids[i]}`, { headers }).then((r) => r.text())),
+    await timed("renewal up", (i) => fetch(`${graph}/${ids[i]}`, { method: "PATCH", headers, body: JSON.stringify({ expirationDateTime: expiry() }) }).then((r) => r.text())),
+    await timed("destroy", (i) => fetch(`${graph}/${ids[i]}`, { method: "DELETE", headers }).then((r) => r.text())),
+  ];
+}
+
+async function inBatches(n: number, width: number, work: (i: number) => Promise<unknown>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(width, n) }, async () => {
+    while (next < n) await work(next++);
+  }));
+}
+
+function subscriptionBody(webhook: string, i: number) {
+  return {
+    resource: `users/bbbbbbbb-0000-4000-8000-${String(i).padStart(12, "0")}/messages`,
+    changeType: "created",
+    notificationUrl: `${webhook.replace(/\/+$/, "")}/bench`,
+  };
+}
+
+async function pulumiContestant(
+  contestant: "floor" | "ours",
+  emulator: RunningEmulator,
+  workDir: string,
+  n: number,
+  latencyMs: number,
+  webhook: string,
+): Promise<Measurement[]> {
+  const dir = path.join(workDir, `${contestant}-${latencyMs}-${n}`);
+  fs.mkdirSync(dir, { recursive: true });
+  const program = contestant === "floor" ? path.join(repoRoot, "bench", "floor") : path.join(repoRoot, "test", "engine", "program");
+  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: msgraph-bench-${contestant}\nruntime: nodejs\nmain: ${JSON.stringify(program)}\n`);
+  const project = new PulumiProject({ dir, stack: "bench", backendDir: path.join(workDir, "backend"), pulumiHome: path.join(workDir, "pulumi-home"), passphrase: "bench" });
+  const client = emulator.clients[0]!;
+  const template = { ...subscriptionBody(webhook, 0), resource: "users/bbbbbbbb-0000-4000-8000-{i}/messages", lifetimeMinutes, renewBeforeMinutes };
+  const config = (generation: string) =>
+    contestant === "floor"
+      ? { count: n, latencyMs, generation }
+      : {
+          "msgraph:tenantId": client.tenantId,
+          "msgraph:clientId": client.clientId,
+          "msgraph:clientSecret": { secret: client.clientSecret },
+          "msgraph:endpoint": emulator.url,
+          "msgraph:authorityHost": emulator.url,
+          subscriptions: {},
+          generated: { prefix: "s", count: n, template },
+          clientStates: { secret: {} },
+        };
+  await project.setConfig(config("0"));
+  const env = { NODE_EXTRA_CA_CERTS: emulator.caFile };
+  const measurements: Measurement[] = [];
+  for (const command of commands) {
+    if (command === "renewal up") {
+      if (contestant === "floor") await project.setConfig(config("1"));
+      else emulator.admin.advanceClock(lifetimeMinutes - renewBeforeMinutes + 1);
+    }
+    emulator.admin.clearRequestLog();
+    const peaks = new ProcessPeaks({ provider: /cmd\/dynamic-provider/, program: /cmd\/run/ });
+    const started = Date.now();
+    const result: RunResult =
+      command === "preview"
+        ? await project.preview([], { env })
+        : command === "preview --refresh"
+          ? await project.preview(["--refresh"], { env })
+          : command === "destroy"
+            ? await project.destroy([], { env })
+            : await project.up([], { env });
+    const seconds = (Date.now() - started) / 1000;
+    const peak = peaks.stop();
+    if (result.code !== 0) process.stderr.write(`bench: ${contestant} ${command} exited ${result.code}:\n${result.output.slice(-3000)}\n`);
+    const log = emulator.admin.requestLog();
+    const graphRequests = log.filter((entry) => /^\/(v1\.0|beta)\/subscriptions/.test(entry.path)).length;
+    const tokenRequests = log.filter((entry) => /\/oauth2\/v2\.0\/token(\?|$)/.test(entry.path)).length;
+    measurements.push({
+      latencyMs,
+      n,
+      contestant,
+      command,
+      seconds,
+      exit: result.code,
+      ...(contestant === "ours" ? { graphRequestsPerResource: graphRequests / n, tokenRequests } : {}),
+      providerPeakMb: peak.provider,
+      programPeakMb: peak.program,
+    });
+  }
+  return measurements;
+}
+
+function report(results: Measurement[]): string {
+  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+  const find = (m: Pick<Measurement, "latencyMs" | "n" | "command">, contestant: Contestant) =>
+    results.find((r) => r.latencyMs === m.latencyMs && r.n === m.n && r.command === m.command && r.contestant === contestant);
+  const seconds = (r: Measurement | undefined) => (r === undefined ? "–" : `${r.seconds.toFixed(1)}${r.exit === 0 ? "" : " (failed)"}`);
+  const lines = [
+    "# Benchmarks",
+    "",
+    "Generated by `npm run bench` (scripts/bench.ts); do not edit by hand.",
+    "",
+    `Machine: ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}. Run ${new Date().toISOString()}.`,
+    "",
+    "- **raw**: a plain HTTPS client, one token, the same Graph requests, 64 at a time (no Pulumi).",
+    "- **floor**: the same number of dynamic resources whose provider only waits the latency per create, read, update and delete: what the Pulumi engine itself costs.",
+    "- **ours**: Subscription resources of this package (the engine test program), plain `pulumi` against the emulator.",
+    "",
+    "Latency is injected by the emulator on every Graph request. The renewal `up` moves the emulator's clock past renewBeforeMinutes, so every subscription is renewed (PATCH); the floor's renewal updates every resource.",
+    "",
+    "| Latency | N | Command | raw (s) | floor (s) | ours (s) | ours ÷ floor | Graph requests per resource | Token requests | Provider peak RSS (MB) | Program peak RSS (MB) |",
+    "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+  ];
+  const keys = [...new Map(results.map((r) => [`${r.latencyMs}/${r.n}/${r.command}`, r])).values()];
+  for (const key of keys) {
+    const ours = find(key, "ours");
+    const floor = find(key, "floor");
+    const ratio = ours && floor && floor.seconds > 0 ? (ours.seconds / floor.seconds).toFixed(2) : "–";
+    lines.push(
+      `| ${key.latencyMs} ms | ${key.n} | \`${key.command}\` | ${seconds(find(key, "raw"))} | ${seconds(floor)} | ${seconds(ours)} | ${ratio} | ${ours?.graphRequestsPerResource?.toFixed(2) ?? "–"} | ${ours?.tokenRequests ?? "–"} | ${ours?.providerPeakMb ?? "–"} | ${ours?.programPeakMb ?? "–"} |`,
+    );
+  }
+  const charts = [...new Set(results.map((r) => r.latencyMs))].map((latency) => `![up time against N, latency ${latency} ms](bench/up-latency-${latency}.svg)`);
+  lines.push("", "`up` time against N for each contestant:", "", ...charts, "");
+  return lines.join("\n");
+}
+
+function chart(results: Measurement[], latencyMs: number): string {
+  const series = contestants.map((contestant) => ({
+    name: contestant,
+    points: results.filter((r) => r.latencyMs === latencyMs && r.contestant === contestant && r.command === "up").map((r) => ({ x: r.n, y: r.seconds })),
+  }));
+  return lineChart({ title: `pulumi up: seconds against N (latency ${latencyMs} ms)`, xLabel: "subscriptions (N)", yLabel: "seconds", series });
+}
+
+void main().catch((error) => {
+  process.stderr.write(`bench: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
