@@ -21,6 +21,8 @@ import { startEmulator, startWebhookReceiver, type RunningEmulator } from "../em
 import { lineChart } from "./chart";
 import { PulumiProject, repoRoot, type RunResult } from "./pulumiProject";
 import { ProcessPeaks } from "./processPeaks";
+import { ruleTable } from "../provider/rules/ruleTable";
+import { validateSubscription } from "../provider/rules/validate";
 
 const commands = ["preview", "up", "preview --refresh", "renewal up", "destroy"] as const;
 type Command = (typeof commands)[number];
@@ -58,6 +60,8 @@ async function main(): Promise<void> {
   const receiver = await startWebhookReceiver({ stateDir: path.join(workDir, "emulator") });
   tls.setDefaultCACertificates([...tls.getCACertificates("default"), emulator.caPem]);
   const results: Measurement[] = [];
+  const validation = validationMicroBenchmark();
+  process.stdout.write(`bench: validation ${validation.meanMicroseconds.toFixed(1)} µs per call (p99 ${validation.p99Microseconds.toFixed(1)} µs)\n`);
   try {
     for (const latencyMs of latencies) {
       for (const n of counts) {
@@ -72,13 +76,13 @@ async function main(): Promise<void> {
         emulator.admin.setLatency(latencyMs);
         say("ours");
         results.push(...(await pulumiContestant("ours", emulator, workDir, n, latencyMs, receiver.url)));
-        fs.writeFileSync(values.out!, report(results));
+        fs.writeFileSync(values.out!, report(results, validation));
       }
     }
     for (const latencyMs of latencies) {
       fs.writeFileSync(path.join(repoRoot, "bench", `up-latency-${latencyMs}.svg`), chart(results, latencyMs));
     }
-    fs.writeFileSync(values.out!, report(results));
+    fs.writeFileSync(values.out!, report(results, validation));
     process.stdout.write(`bench: wrote ${values.out}\n`);
   } finally {
     await receiver.close();
@@ -199,7 +203,43 @@ async function pulumiContestant(
   return measurements;
 }
 
-function report(results: Measurement[]): string {
+interface ValidationFigures {
+  calls: number;
+  rows: number;
+  meanMicroseconds: number;
+  p99Microseconds: number;
+}
+
+/** validateSubscription for one path of every rule-table row, many times over, timed call by call. */
+function validationMicroBenchmark(rounds = 200): ValidationFigures {
+  const inputs = ruleTable.map((rule) => ({
+    input: {
+      resource: rule.paths[0]!.replace(/\{[^}]*\}/g, "0a1b2c3d-0000-4000-8000-000000000001"),
+      changeType: (rule.changeTypes ?? ["updated"])[0],
+      notificationUrl: "https://hooks.example.com/notify",
+      lifecycleNotificationUrl: "https://hooks.example.com/lifecycle",
+      lifetimeMinutes: 45,
+    },
+    context: { apiVersion: rule.apiVersion, cloud: rule.clouds[0]!, permissionType: "application" as const },
+  }));
+  const samples: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    for (const { input, context } of inputs) {
+      const started = process.hrtime.bigint();
+      validateSubscription(input, context);
+      samples.push(Number(process.hrtime.bigint() - started) / 1000);
+    }
+  }
+  samples.sort((a, b) => a - b);
+  return {
+    calls: samples.length,
+    rows: inputs.length,
+    meanMicroseconds: samples.reduce((a, b) => a + b, 0) / samples.length,
+    p99Microseconds: samples[Math.floor(samples.length * 0.99)]!,
+  };
+}
+
+function report(results: Measurement[], validation: ValidationFigures): string {
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
   const find = (m: Pick<Measurement, "latencyMs" | "n" | "command">, contestant: Contestant) =>
     results.find((r) => r.latencyMs === m.latencyMs && r.n === m.n && r.command === m.command && r.contestant === contestant);
@@ -231,6 +271,13 @@ function report(results: Measurement[]): string {
   }
   const charts = [...new Set(results.map((r) => r.latencyMs))].map((latency) => `![up time against N, latency ${latency} ms](bench/up-latency-${latency}.svg)`);
   lines.push("", "`up` time against N for each contestant:", "", ...charts, "");
+  lines.push(
+    "## Validation",
+    "",
+    `\`validateSubscription\` on one path of each of the ${validation.rows} rule-table rows, ${validation.calls} calls in all: ` +
+      `mean ${validation.meanMicroseconds.toFixed(1)} µs, p99 ${validation.p99Microseconds.toFixed(1)} µs per call (target: under 1 ms).`,
+    "",
+  );
   return lines.join("\n");
 }
 
