@@ -140,7 +140,7 @@ export class PulumiProject {
       cwd: this.dir,
       env,
       stdio: ["ignore", "pipe", "pipe"],
-      detached: true, // its own process group, so that one kill reaches the plugins too
+      detached: true,
     });
     let output = "";
     child.stdout.on("data", (chunk: Buffer) => (output += chunk));
@@ -149,10 +149,15 @@ export class PulumiProject {
     const poll = setInterval(() => {
       if (!killed && killWhen()) {
         killed = true;
-        try {
-          process.kill(-child.pid!, "SIGKILL");
-        } catch {
-          // already gone
+        // The CLI starts resource plugins in process groups of their own, so the group kill alone would
+        // leave the provider running: kill every descendant found before the kill, too.
+        const everything = [child.pid!, ...descendantsOf(child.pid!)];
+        for (const pid of everything) {
+          try {
+            process.kill(pid, "SIGKILL");
+          } catch {
+            // already gone
+          }
         }
       }
     }, 20);
@@ -284,4 +289,32 @@ export function runProcess(command: string, args: readonly string[], options: { 
     child.on("error", reject);
     child.on("close", (code, signal) => resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr, output, ms: Date.now() - started }));
   });
+}
+
+/** Every process below `pid`, from /proc (Linux); none where /proc cannot be read. */
+export function descendantsOf(pid: number): number[] {
+  const children = new Map<number, number[]>();
+  let entries: string[] = [];
+  try {
+    entries = fs.readdirSync("/proc").filter((entry) => /^\d+$/.test(entry));
+  } catch {
+    return [];
+  }
+  for (const entry of entries) {
+    try {
+      // The command name in parentheses may hold spaces; the parent pid is the second field after it.
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      const parent = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(parent, [...(children.get(parent) ?? []), Number(entry)]);
+    } catch {
+      // ended meanwhile
+    }
+  }
+  const found: number[] = [];
+  for (let queue = [pid]; queue.length > 0; ) {
+    const next = children.get(queue.shift()!) ?? [];
+    found.push(...next);
+    queue.push(...next);
+  }
+  return found;
 }
