@@ -1,7 +1,8 @@
 import { randomUUID } from "node:crypto";
 import { graphLimits } from "../provider/limits";
 import { patchableGraphInputs, requiredGraphInputs } from "../provider/subscription/inputs";
-import { matchRules, resourceIdentity } from "../provider/rules/resourcePath";
+import { matchRules, parseResource, resourceIdentity } from "../provider/rules/resourcePath";
+import { queryRuleFailures } from "../provider/rules/queryRules";
 import { permissionsFor, type ResourceRule } from "../provider/rules/ruleTable";
 import { canonicalChangeType, type ApiVersion, type ChangeType } from "../provider/subscription/schema";
 import type { Caller } from "./authority";
@@ -131,6 +132,13 @@ export class SubscriptionStore {
         );
       }
     }
+    // Rules the resource pages state outside the tables (query options, presence's user limit). The
+    // Outlook "$select with resource data" rule is checked by the provider only, for now (see queryRules).
+    const parsed = parseResource(resource);
+    const notificationQueryOptions = optionalString(body.notificationQueryOptions) ?? undefined;
+    const checks = { includeResourceData, notificationQueryOptions, skip: ["selectWithResourceData"] as const };
+    const [queryFailure] = parsed.ok ? queryRuleFailures(rule, parsed.value, checks, caller.permissionType) : [];
+    if (queryFailure) throw badRequest(`${queryFailure.property}: ${queryFailure.reason}`, "InvalidRequest");
     const expirationDateTime = this.allowedExpiration(readDate(body.expirationDateTime), rule, includeResourceData, lifecycleNotificationUrl);
 
     const creatorId = caller.objectId;

@@ -51,6 +51,14 @@ export function parseResource(resource: string): Parse {
   if (path.length === 0) {
     return { ok: false, reason: `'${resource}' has no path; name the Graph resource to watch, for example users/{id}/messages` };
   }
+  // An empty segment (users//messages) is a missing id, not a shorter path: Graph would not read it as users/{id}.
+  if (splitOutsideQuotes(path).some((segment) => segment.trim().length === 0)) {
+    return { ok: false, reason: `'${resource}' has an empty path segment (//); fill in the missing id, for example users/{id}/messages` };
+  }
+  // "me" stands for users/{id} only as the start of a longer path; no row documents the signed-in user alone.
+  if (/^me$/i.test(path)) {
+    return { ok: false, reason: `'${resource}' names only the signed-in user; subscribe to a resource under it, such as me/messages, or to users/{id} for the user object` };
+  }
 
   const query: Record<string, string> = {};
   for (const pair of rawQuery.split("&").filter((part) => part.length > 0)) {
@@ -156,13 +164,18 @@ function compileTemplate(template: string): { segments: string[]; requiredQuery:
 
 /**
  * Lowercased segments, with OData key syntax unfolded (`groups('x')` -> `groups`, `x`) and a leading
- * `me` read as `users/<signed-in user>`, because Graph treats both spellings alike.
+ * `me` read as `users/<signed-in user>`, because Graph treats both spellings alike. A named key or
+ * function parameter (`onlineMeetings(joinWebUrl='...')`, `getEventsFromOrganizers(organizerIds=[...])`)
+ * unfolds to the name, `joinweburl=` and the value, so it matches only a template with the same name.
  */
 function canonicalSegments(path: string): string[] {
   const segments: string[] = [];
   for (const raw of splitOutsideQuotes(path)) {
     const key = /^([^(]+)\((.*)\)$/.exec(raw);
-    if (key) {
+    const named = key ? /^\s*([A-Za-z_][\w]*)\s*=\s*(.*)$/s.exec(key[2] ?? "") : null;
+    if (key && named) {
+      segments.push((key[1] ?? "").toLowerCase(), `${(named[1] ?? "").toLowerCase()}=`, unquote((named[2] ?? "").trim()).toLowerCase());
+    } else if (key) {
       segments.push((key[1] ?? "").toLowerCase(), unquote(key[2] ?? "").toLowerCase());
     } else {
       segments.push(raw.toLowerCase());

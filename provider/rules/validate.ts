@@ -16,6 +16,7 @@ import { closest } from "./suggestions";
 import { matchRules, parseResource, templatesOf, type RuleMatch } from "./resourcePath";
 import { deliveryAddressProblem, eventGridParams, isEventGrid } from "./deliveryAddress";
 import { schemaFailures as toFailures } from "./schemaFailures";
+import { queryRuleFailures } from "./queryRules";
 import { paymentModelRules, permissionColumnOf, permissionsFor, type ResourceRule } from "./ruleTable";
 
 /** What the Pulumi engine passes for a value that is not known yet (preview): Pulumi's own sentinel. */
@@ -53,7 +54,6 @@ const minute = 60_000;
 
 export { effectiveLifetimeMinutes };
 
-
 /**
  * The zod schema, then the rule table. Never throws. Every rule that depends on an input whose value is
  * unknown (preview) is skipped.
@@ -86,7 +86,6 @@ function isUnknown(value: unknown): boolean {
   return value === UNKNOWN || (Array.isArray(value) && value.some(isUnknown));
 }
 
-
 /**
  * One check per method, each guarded by the inputs it reads. Row-specific behaviour comes from the
  * row's data, never from its resource type.
@@ -116,6 +115,7 @@ class Checks {
     this.lifetime();
     this.lifecycleNotificationUrl();
     this.resourceData();
+    if (this.rule && this.match) this.failures.push(...queryRuleFailures(this.rule, this.match.parsed, { ...this.inputs, unknown: this.unknown }, this.ctx.permissionType));
     this.paymentModel();
     this.notificationUrl();
     this.clientState();

@@ -73,7 +73,7 @@ describe("matchRule", () => {
 
   it.each([
     ["users/x/unknownThing", "v1.0"],
-    ["copilot/interactionHistory/getAllEnterpriseInteractions", "v1.0"],
+    ["communications/onlineMeetings(joinWebUrl='https%3A%2F%2Fteams.microsoft.com%2Fl%2Fx')/meetingCallEvents", "v1.0"],
     ["https://graph.microsoft.com/v1.0/users", "v1.0"],
   ] as const)("finds no row for %j on %s", (resource, version) => {
     expect(matchRule(resource, version)).toBeUndefined();

@@ -70,8 +70,9 @@ describe("ruleTable", () => {
     },
   );
 
-  it("offers todoTask only in the global cloud and everything else in all four", () => {
-    for (const rule of ruleTable) expect(rule.clouds).toEqual(rule.resourceType === "todoTask" ? ["global"] : clouds);
+  it("offers todoTask, the metered Teams paths and virtual events only in the global cloud, everything else in all four", () => {
+    const globalOnly = (rule: ResourceRule) => rule.resourceType === "todoTask" || rule.paymentModels !== "none" || rule.resourceType.startsWith("virtualEvent");
+    for (const rule of ruleTable) expect(rule.clouds).toEqual(globalOnly(rule) ? ["global"] : clouds);
   });
 
   it.each([

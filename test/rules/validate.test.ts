@@ -60,8 +60,8 @@ describe("validateSubscription", () => {
   describe("resource", () => {
     it.each([
       [
-        "copilot/interactionHistory/getAllEnterpriseInteractions",
-        "'copilot/interactionHistory/getAllEnterpriseInteractions' (aiInteraction) supports change notifications only on the beta endpoint, not v1.0; set apiVersion: \"beta\" on this Subscription",
+        "solutions/approval/approvalItems",
+        "'solutions/approval/approvalItems' (approvalItem) supports change notifications only on the beta endpoint, not v1.0; set apiVersion: \"beta\" on this Subscription",
       ],
       ["users/{id}/mesages", "'users/{id}/mesages' is not a resource that Microsoft Graph v1.0 documents for change notifications; closest documented paths: users/{id}/messages, users/{id}/chats, chats/{id}/messages"],
       [
@@ -74,10 +74,10 @@ describe("validateSubscription", () => {
 
     it("honours apiVersion given as an input", () => {
       const result = validateSubscription(
-        inputs({ resource: "copilot/interactionHistory/getAllEnterpriseInteractions", apiVersion: "beta", lifecycleNotificationUrl: "https://example.com/l" }),
+        inputs({ resource: "solutions/approval/approvalItems", apiVersion: "beta" }),
         v1,
       );
-      expect(result).toMatchObject({ valid: true, rule: "beta/aiInteraction/copilot/interactionHistory/getAllEnterpriseInteractions" });
+      expect(result).toMatchObject({ valid: true, rule: "beta/approvalItem/solutions/approval/approvalItems" });
     });
 
     it("refuses a resource the target cloud does not offer", () => {
@@ -146,7 +146,7 @@ describe("validateSubscription", () => {
   describe("lifetime", () => {
     it.each([
       [{ lifetimeMinutes: 10081 }, "lifetimeMinutes", "10081 minutes is over the 10080-minute maximum Graph allows for message subscriptions (rule v1.0/message/users/{id}/messages); use at most 10080, or leave both expirationDateTime and lifetimeMinutes out so the provider uses the maximum and renews before expiry"],
-      [{ lifetimeMinutes: 1441, includeResourceData: true, encryptionCertificate: "MIIB", encryptionCertificateId: "c1" }, "lifetimeMinutes", expect.stringContaining("1441 minutes is over the 1440-minute maximum Graph allows for message subscriptions with resource data")],
+      [{ resource: "users/{id}/messages?$select=subject", lifetimeMinutes: 1441, includeResourceData: true, encryptionCertificate: "MIIB", encryptionCertificateId: "c1" }, "lifetimeMinutes", expect.stringContaining("1441 minutes is over the 1440-minute maximum Graph allows for message subscriptions with resource data")],
       [{ expirationDateTime: minutesFromNow(20000) }, "expirationDateTime", `'${minutesFromNow(20000)}' is 20000 minutes from now, over the 10080-minute maximum Graph allows for message subscriptions (rule v1.0/message/users/{id}/messages); set it at most 10080 minutes ahead or use lifetimeMinutes (at most 10080)`],
       [{ expirationDateTime: minutesFromNow(-5) }, "expirationDateTime", expect.stringContaining("is in the past")],
       [{ expirationDateTime: minutesFromNow(100), lifetimeMinutes: 100 }, "expirationDateTime", expect.stringContaining("both set")],
@@ -229,9 +229,13 @@ describe("validateSubscription", () => {
       expect(validateSubscription(raw, v1).failures).toEqual([{ property, reason: expect.stringMatching(reason) }]);
     });
 
-    it("is global-cloud only", () => {
+    it("is global-cloud only, and so are the metered paths themselves, with or without a model", () => {
       expect(validateSubscription(teams({ paymentModel: "A" }), { ...v1, cloud: "usgov-l4" }).failures).toEqual([
+        { property: "resource", reason: expect.stringContaining("available only in the global cloud") },
         { property: "paymentModel", reason: expect.stringContaining("available only in the global cloud") },
+      ]);
+      expect(validateSubscription(teams(), { ...v1, cloud: "usgov-l4" }).failures).toEqual([
+        { property: "resource", reason: expect.stringContaining("available only in the global cloud") },
       ]);
     });
 

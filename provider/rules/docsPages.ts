@@ -1,0 +1,45 @@
+/**
+ * The Microsoft Graph documentation pages the rule table was checked against, with the date each
+ * page carried when it was read. "Dated" is the page's Sitemap-Last-Modified on learn.microsoft.com or,
+ * for an include file of microsoftgraph/microsoft-graph-docs-contrib, its `ms.date`; "n.d." when the
+ * version read carries neither. Rows cite these constants, and the generated docs/rule-table.md prints
+ * the date next to each source, so a reader can tell how fresh every row is.
+ *
+ * The docs repository was read file by file (the whole repository is larger than a snapshot can be
+ * here), so each include also names the commit of the version read; test/rules/docsSnapshot.json
+ * records the same.
+ */
+export interface DocsPage {
+  url: string;
+  dated: string;
+  /** The file in microsoftgraph/microsoft-graph-docs-contrib that holds the text, where known. */
+  file?: string;
+}
+
+const learn = (path: string) => `https://learn.microsoft.com/en-us/graph/${path}`;
+
+export const docsPages = {
+  lifetimes: { url: learn("api/resources/subscription?view=graph-rest-1.0"), dated: "2026-09-17", file: "concepts/includes/change-notifications-subscription-lifetime.md" },
+  overview: { url: learn("change-notifications-overview"), dated: "2025-03-05", file: "concepts/includes/change-notifications-supported-resources-expanded.md" },
+  rich: { url: learn("change-notifications-with-resource-data"), dated: "2026-04-17", file: "concepts/includes/change-notifications-rich-notifications-supported-resources.md" },
+  lifecycle: { url: learn("change-notifications-lifecycle-events"), dated: "2026-03-24" },
+  licenses: { url: learn("teams-licenses"), dated: "2025-05-08" },
+  v1Update: { url: learn("api/subscription-update?view=graph-rest-1.0"), dated: "2026-05-06", file: "api-reference/v1.0/api/subscription-update.md" },
+  v1Delete: { url: learn("api/subscription-delete?view=graph-rest-1.0"), dated: "2026-05-06", file: "api-reference/v1.0/api/subscription-delete.md" },
+  v1List: { url: learn("api/subscription-list?view=graph-rest-1.0"), dated: "2026-05-05", file: "api-reference/v1.0/api/subscription-list.md" },
+  virtualEvents: { url: learn("changenotifications-for-virtualevent"), dated: "n.d.", file: "concepts/changenotifications-for-virtualevent.md" },
+  recordings: { url: learn("teams-changenotifications-callrecording-and-calltranscript"), dated: "n.d." },
+  chats: { url: learn("teams-changenotifications-chat"), dated: "n.d.", file: "concepts/teams-changenotifications-chat.md" },
+  print: { url: learn("universal-print-webhook-notifications"), dated: "n.d.", file: "concepts/universal-print-webhook-notifications.md" },
+} as const satisfies Record<string, DocsPage>;
+
+export type DocsPageName = keyof typeof docsPages;
+
+/** The date of a cited source: a learn page's date, the seed's ms.date, or "n.d.". */
+export function datedSource(source: string): string {
+  const page = Object.values(docsPages).find((candidate) => candidate.url === source);
+  if (page) return page.dated;
+  const seedDates: Record<string, string> = { "001": "2024-08-01", "004": "2024-07-26" };
+  const seed = /^seeds\/(\d{3})_/.exec(source)?.[1];
+  return (seed && seedDates[seed]) ?? "n.d.";
+}

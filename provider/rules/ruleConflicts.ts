@@ -1,0 +1,90 @@
+/**
+ * Where the sources disagree and how the rule table decides, in the order the decisions were made.
+ * docs/rule-table.md prints this list (scripts/ruleTableDoc.ts), so the reasons live next to the data.
+ * Cells are markdown.
+ */
+export interface RuleConflict {
+  conflict: string;
+  resolution: string;
+}
+
+export const ruleConflicts: readonly RuleConflict[] = [
+  { conflict: "**chatMessage `/chats/{id}/messages`, delegated (work)**: 003 (Update) says *Not supported*; 000, 001, 002 and 004 say `Chat.Read, Chat.ReadWrite`.", resolution: "`Chat.Read, Chat.ReadWrite` wins: four sources in both API versions agree, and 003 matches the 2021 include that barred delegated chatMessage subscriptions, which a newer version superseded (graph-rules §4b). Override of 003 recorded (`v1.0/chatMessage/chats/{id}/messages`)." },
+  { conflict: "**chatMessage `/teams/{id}/channels/{id}/messages`, delegated (work)**: 003 lists only `ChannelMessage.Read.All`; 000/001/002/004 add `Group.Read.All, Group.ReadWrite.All`.", resolution: "The longer list wins (majority, and the newer Create page). Override of 003 recorded." },
+  { conflict: "**todoTask, application**: v1.0 seeds 000-003 say *Not supported*; beta 004 says `Tasks.ReadWrite.All`.", resolution: "Each API version follows its own pages: v1.0 has no application permission, beta has `Tasks.ReadWrite.All`. No override needed, because the rows are per version." },
+  { conflict: "**online meeting, application (Spanish 002)**: 002 marks `OnlineMeetings.ReadWrite.All*` as resource-specific consent; the English 000/001/004 do not.", resolution: "The English original wins. The asterisk is a translation artifact: RSC permissions are the `.Chat`/`.Group`/`.User` ones. Override of 002 recorded (`v1.0/onlineMeeting/...`)." },
+  { conflict: "**team `/teams` (Spanish 002)**: the path is printed as `/Equipos`, a translation.", resolution: "Graph paths are not localized, so `/teams` stands. A `scenario` override of 002 is recorded. `/Chats` (capitalised) needs none, because paths match case-insensitively." },
+  { conflict: "**Spanish 002, cosmetic**: resource names are translated (*evento, grupo, lista, presencia, alerta de seguridad, conversación de grupo, reunión en línea, baseTask (en desuso)*, OneDrive labels). \"Not supported\" appears as *No admitida / No se admite / No compatible*. One cell ends in `Chat.ReadWrite.All.`", resolution: "The translated names are listed in each row's `documentedAs`. The parser reads every spelling of \"Not supported\" and drops the stray trailing period. Permissions do not change." },
+  { conflict: "**Pages list different scenario sets**: 002 lacks the Shifts rows and `chat /users/{id}/chats`; 003 lacks baseTask, `conversationMember /teams/getAllMembers` and `/teams/getAllChannels/getAllMembers`, and online meeting; 003 alone lists `virtualEventWebinar` for v1.0.", resolution: "The table is the union of the pages of the version. Each row cites exactly the seeds that list it, and the test checks this." },
+  { conflict: "**baseTask on v1.0**: graph-rules §11 says beta only and 003 omits it; 000/001/002 (v1.0 Reauthorize) list it.", resolution: "Kept for v1.0 with a deprecation warning, so a path the v1.0 docs list is not refused." },
+  { conflict: "**user, personal accounts**: the overview's quota notes say user subscriptions are not supported for personal Microsoft accounts; every permission table lists `User.Read.All` for them.", resolution: "The permission tables win for the table (five sources, per scenario). Graph reports the account case itself." },
+  { conflict: "**C1 Outlook lifetime**: 4,230 vs 10,080 min basic / 1,440 rich.", resolution: "The current values win: 10,080 / 1,440." },
+  { conflict: "**C2 Teams lifetime**: 60 vs 4,320 min.", resolution: "The current 4,320 wins. A lifecycle URL is required above 60 minutes." },
+  { conflict: "**C6 onlineMeeting lifetime**: 4,320 and 4,230 in the same table.", resolution: "The smaller (4,230) wins, so a subscription never exceeds either documented maximum." },
+  { conflict: "**C3 clientState**: 128 (v1.0) vs 255 (beta).", resolution: "Enforced per API version in `validate.ts`." },
+  { conflict: "**C5 encryptionCertificateId**: optional (v1.0 table) vs required with resource data (beta, rich-notifications page).", resolution: "Required with `includeResourceData` on both versions. Graph's own setup page lists it as required." },
+  { conflict: "**C14 payment models**: the seeds' A/B rules vs \"no longer metered since 2025-08-25; model ignored\" (teams-licenses).", resolution: "Rows keep the documented A/B and B-only split. Validation refuses A on B-only paths, refuses models outside the global cloud, and warns that Graph now ignores `model=`." },
+  { conflict: "**Undocumented or unconfirmed values**: virtual events have no lifetime-table row; the virtual-event page says \"maximum period of a day\".", resolution: "1,440 min, citing the virtual-event page. Change types stay open (all three) where graph-rules §5 marks them unconfirmed (security alert, callRecording/callTranscript, health monitoring)." },
+  {
+    conflict:
+      "**Approvals path**: seed 004's Resources examples write `solution/approval/approvalItems`; the overview (2025-03-05) and the approvals API write `solutions/approval/approvalItems`.",
+    resolution: "`solutions/approval/approvalItems` wins; the seed's spelling is a typo and is refused (`beta/approvalItem/...`).",
+  },
+  {
+    conflict:
+      "**printTaskDefinition path**: the overview prints `/print/printtaskdefinition/{id}/tasks`; the Create page example and the Universal Print page write `print/taskDefinitions/{id}/tasks`.",
+    resolution: "`print/taskDefinitions/{id}/tasks` wins: two sources, and it is the navigation property's name. The overview spelling is listed by `rules:check` as an explained difference.",
+  },
+  {
+    conflict:
+      "**aiInteraction on v1.0**: seed 004 lists the Copilot AI interaction rows for beta only; the current v1.0 Update, Delete and List permission tables (2026-05) and the overview (no `*`) list them for v1.0.",
+    resolution: "The current docs win: both aiInteraction rows exist for v1.0 and beta. Each v1.0 row records the seeds' view.",
+  },
+  {
+    conflict:
+      "**Virtual events**: the seeds have one `virtualEventWebinar` scenario; the virtual-event page lists five resource URLs with their own change types (`webinars/{id}` updated only; `sessions`, `registrations` created and updated; `events` and `getEventsFromOrganizers(...)` created, application only) and no `getAttendanceReports`.",
+    resolution:
+      "One row per documented resource URL with its change types and permission types; `getAttendanceReports` is refused. The seed's `virtualEventTownhall` (beta) keeps the webinar's `{id}` form, updated only, by analogy. Virtual events are global only.",
+  },
+  {
+    conflict:
+      "**Health-monitoring alert type filter**: the overview writes the filtered form as `/reports/healthmonitoring/alert` (singular) with `notificationQueryOptions`; the path everywhere else is `reports/healthMonitoring/alerts`.",
+    resolution: "The singular is read as a typo: filtering is `reports/healthMonitoring/alerts` plus `notificationQueryOptions` `$filter=alertType eq '{alertType}'`.",
+  },
+  {
+    conflict:
+      "**notificationQueryOptions**: the subscription resource page says \"Supported only for Universal Print Service\"; the overview also uses it for health-monitoring alerts.",
+    resolution: "Allowed on the printer (required: `$filter = isFetchable eq true`, print page), printTaskDefinition and health-monitoring rows; refused elsewhere.",
+  },
+  {
+    conflict:
+      "**Metered Teams paths in national clouds**: teams-licenses says metering ended on 2025-08-25 and `model=` is ignored, but also that the metered APIs are offered only in the global service.",
+    resolution: "Rows with payment models (A/B or B) are global only, with or without `model=`; a `model=` in the global cloud only warns.",
+  },
+  {
+    conflict:
+      "**Online meeting key form**: the overview and rich-notifications page document `communications/onlineMeetings(joinWebUrl='{encodedJoinWebUrl}')/meetingCallEvents`, marked `*` (beta only); seed 004 shows the older `$filter=JoinWebUrl eq '...'` form, and the v1.0 seeds 000-002 list online meeting for v1.0.",
+    resolution: "Beta accepts both forms; v1.0 keeps the seeds' `$filter` form only.",
+  },
+  {
+    conflict:
+      "**Rows the current v1.0 tables omit**: the Update and Delete pages (2026-05) no longer list online meeting, baseTask, `conversationMember /teams/getAllMembers` or `/teams/getAllChannels/getAllMembers`, which the v1.0 seeds list.",
+    resolution:
+      "Kept: a row leaves the table only when a page says the scenario is gone, not when a table stops printing it. `rules:check` reports them as explained differences.",
+  },
+  {
+    conflict:
+      "**Outlook rich notifications and `$select`**: the rich-notifications page says Outlook rows require `$select`; the emulator's own tests (test/emulator, owned elsewhere) create rich message subscriptions without it.",
+    resolution: "The provider refuses a rich Outlook subscription without `$select`; the emulator does not yet (queryRules `skip`), until those tests add `$select`.",
+  },
+  {
+    conflict:
+      "**Approvals and health-monitoring alerts on v1.0**: the overview's path table marks neither with `*` (beta only), but their APIs (`solutions/approval`, `reports/healthMonitoring`) exist only in beta and no v1.0 permission table lists them.",
+    resolution: "Beta only. `rules:check` reports the overview's unmarked rows as explained differences.",
+  },
+  {
+    conflict:
+      "**`getAllTrancripts`**: the overview and rich-notifications page spell the app-installed transcript path `installedToOnlineMeetings/getAllTrancripts`; the function is `getAllTranscripts` everywhere else (and in seed 004).",
+    resolution: "`getAllTranscripts` wins; the docs' spelling is a typo. `rules:check` lists it as explained.",
+  },
+];
