@@ -12,6 +12,7 @@
  *
  *   npm run bench [-- --n 1,50,200,1000] [-- --latency 0,100] [-- --out BENCHMARKS.md]
  */
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -63,6 +64,7 @@ async function main(): Promise<void> {
   const emulator = await startEmulator({ stateDir: path.join(workDir, "emulator") });
   const receiver = await startWebhookReceiver({ stateDir: path.join(workDir, "emulator") });
   tls.setDefaultCACertificates([...tls.getCACertificates("default"), emulator.caPem]);
+  const programs = installPrograms(workDir);
   const results: Measurement[] = [];
   const validation = validationMicroBenchmark();
   process.stdout.write(`bench: validation ${validation.meanMicroseconds.toFixed(1)} µs per call (p99 ${validation.p99Microseconds.toFixed(1)} µs)\n`);
@@ -75,11 +77,11 @@ async function main(): Promise<void> {
         say("raw");
         results.push(...(await raw(emulator, receiver.url, n, latencyMs)));
         say("floor");
-        results.push(...(await pulumiContestant("floor", emulator, workDir, n, latencyMs, receiver.url)));
+        results.push(...(await pulumiContestant("floor", programs.floor, emulator, workDir, n, latencyMs, receiver.url)));
         emulator.admin.reset();
         emulator.admin.setLatency(latencyMs);
         say("ours");
-        results.push(...(await pulumiContestant("ours", emulator, workDir, n, latencyMs, receiver.url)));
+        results.push(...(await pulumiContestant("ours", programs.ours, emulator, workDir, n, latencyMs, receiver.url)));
         fs.writeFileSync(values.out!, report(results, validation));
       }
     }
@@ -151,8 +153,27 @@ function subscriptionBody(webhook: string, i: number) {
   };
 }
 
+/**
+ * A consumer project outside the repository with the packed package and the SDK installed from the
+ * registry, as users have it; both programs run from it, so they share one SDK.
+ */
+function installPrograms(workDir: string): { floor: string; ours: string } {
+  const consumer = path.join(workDir, "consumer");
+  fs.mkdirSync(consumer, { recursive: true });
+  const tarball = execFileSync("npm", ["pack", "--silent", "--pack-destination", consumer], { cwd: repoRoot, encoding: "utf8" }).trim().split("\n").pop()!;
+  fs.writeFileSync(path.join(consumer, "package.json"), JSON.stringify({ name: "bench-consumer", private: true }));
+  const npmEnv = { ...process.env };
+  for (const key of Object.keys(npmEnv)) if (/^npm_config_(prefix|local_prefix|global_prefix)$/.test(key)) delete npmEnv[key];
+  const sdk = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")).dependencies["@pulumi/pulumi"];
+  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", path.join(consumer, tarball), `@pulumi/pulumi@${sdk}`], { cwd: consumer, env: npmEnv, stdio: "inherit" });
+  const programs = { floor: path.join(consumer, "floor"), ours: path.join(consumer, "ours") };
+  for (const [name, dir] of Object.entries(programs)) fs.cpSync(path.join(repoRoot, "bench", name), dir, { recursive: true });
+  return programs;
+}
+
 async function pulumiContestant(
   contestant: "floor" | "ours",
+  program: string,
   emulator: RunningEmulator,
   workDir: string,
   n: number,
@@ -161,7 +182,6 @@ async function pulumiContestant(
 ): Promise<Measurement[]> {
   const dir = path.join(workDir, `${contestant}-${latencyMs}-${n}`);
   fs.mkdirSync(dir, { recursive: true });
-  const program = path.join(repoRoot, "bench", contestant);
   fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: msgraph-bench-${contestant}\nruntime: nodejs\nmain: ${JSON.stringify(program)}\n`);
   const project = new PulumiProject({ dir, stack: "bench", backendDir: path.join(workDir, "backend"), pulumiHome: path.join(workDir, "pulumi-home"), passphrase: "bench" });
   const client = emulator.clients[0]!;
@@ -271,6 +291,7 @@ function report(results: Measurement[], validation: ValidationFigures): string {
     "- **raw**: a plain HTTPS client, one token, the same Graph requests, 64 at a time (no Pulumi).",
     "- **floor**: the same number of dynamic resources whose provider only waits the latency per create, read, update and delete: what the Pulumi engine itself costs.",
     "- **ours**: the same number of Subscription resources of this package (bench/ours, which differs from bench/floor only in the provider), plain `pulumi` against the emulator.",
+    "- Both programs run in one consumer project outside the repository, with the packed package (`npm pack`) and the SDK installed from the registry, as users have them.",
     "",
     "Latency is injected by the emulator on every Graph request. The renewal (`up --refresh`, as pipelines run it) follows a move of the emulator's clock past renewBeforeMinutes, so every subscription is read and renewed (GET, PATCH); the floor's renewal reads and updates every resource.",
     "",

@@ -40,4 +40,5 @@ class Floor extends pulumi.dynamic.Resource {
   }
 }
 
-for (let index = 0; index < count; index++) new Floor(`floor-${index}`, { index, latencyMs, generation });
+const pad = config.get("pad") ?? "";
+for (let index = 0; index < count; index++) new Floor(`floor-${index}`, { index, latencyMs, generation, ...(pad ? { pad } : {}) });

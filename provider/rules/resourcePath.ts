@@ -102,7 +102,7 @@ export function matchRules(resource: string, apiVersion: ApiVersion): RuleMatch[
   for (const rule of ruleTable) {
     if (rule.apiVersion !== apiVersion) continue;
     for (const template of rule.paths) {
-      const compiled = compileTemplate(template);
+      const compiled = compiledTemplate(template);
       const score = scoreMatch(compiled.segments, segments);
       if (score === undefined) continue;
       const presentKeys = Object.keys(parsed.value.query).map((key) => key.toLowerCase());
@@ -149,7 +149,16 @@ const WILDCARD = "\u0000";
 /** Stands for the signed-in user, so `me/...` can match `users/{id}/...` and vice versa. */
 const SIGNED_IN_USER = "\u0001me";
 
-function compileTemplate(template: string): { segments: string[]; requiredQuery: string[] } {
+interface CompiledTemplate {
+  segments: string[];
+  requiredQuery: string[];
+}
+
+function compiledTemplate(template: string): CompiledTemplate {
+  return compiledTemplates.get(template) ?? compileTemplate(template);
+}
+
+function compileTemplate(template: string): CompiledTemplate {
   const [path = "", query = ""] = template.split("?");
   // A template's own `me` accepts any user, so `me/...` rows also match `users/{id}/...` resources.
   const segments = canonicalSegments(stripSlashes(path)).map((segment) =>
@@ -255,3 +264,12 @@ function decodeLeniently(value: string): string {
     return value;
   }
 }
+
+/**
+ * Every template of the table, compiled once when the module loads: matching runs for each resource in
+ * check, diff and create, and compiling the whole table each time was most of validation's cost. Last in
+ * the module, so that everything compileTemplate uses is initialised.
+ */
+const compiledTemplates: ReadonlyMap<string, CompiledTemplate> = new Map(
+  ruleTable.flatMap((rule) => rule.paths).map((path) => [path, compileTemplate(path)]),
+);

@@ -62,7 +62,9 @@ export function validateSubscription(raw: Record<string, unknown>, ctx: Validati
   const { __provider: _provider, ...given } = raw;
   const unknownKeys = Object.keys(given).filter((key) => key in subscriptionInputs.shape && isUnknown(given[key]));
   const known = Object.fromEntries(Object.entries(given).filter(([key]) => !unknownKeys.includes(key)));
-  const schema = subscriptionInputs.partial(Object.fromEntries(unknownKeys.map((key) => [key, true])) as Record<keyof SubscriptionInputs, true>);
+  // Deriving a schema makes zod compile it anew; without unknowns, the one compiled schema serves.
+  const optional = Object.fromEntries(unknownKeys.map((key) => [key, true])) as Record<keyof SubscriptionInputs, true>;
+  const schema = unknownKeys.length === 0 ? subscriptionInputs : subscriptionInputs.partial(optional);
   const parsed = schema.safeParse(known);
   if (!parsed.success) {
     return { valid: false, failures: parsed.error.issues.flatMap(toFailures), warnings: [], rule: null };

@@ -13,6 +13,15 @@ import type * as pulumi from "@pulumi/pulumi";
  *
  * States written by 0.1.0 name `pulumi-msgraph-subscriptions/dist/provider/subscription/lifecycle.js`;
  * that module stays, forwarding to the same implementation.
+ *
+ * The object is this module's whole export (`export =`), and the package exports the module as
+ * `pulumi-msgraph-subscriptions/provider`. Pulumi's serializer writes a module's export as a `require`
+ * of it when the module is installed under node_modules, so a consumer's state holds
+ * `require("pulumi-msgraph-subscriptions/provider")` (about 300 bytes) instead of every method's source
+ * (2.7 KB), twice per resource. The engine rewrites the whole state after every step, so this size is
+ * paid N times over in every `pulumi up` (BENCHMARKS.md). That name is now stable API. In this
+ * repository's own tests the package is linked, not installed, and the object is serialized by value.
+ * Either way the provider host deserializes it once per process, so `loaded` is per process.
  */
 const implementation = "pulumi-msgraph-subscriptions/implementation";
 
@@ -21,7 +30,7 @@ interface SerializedProvider extends pulumi.dynamic.ResourceProvider {
   load(): Required<pulumi.dynamic.ResourceProvider>;
 }
 
-export const subscriptionProvider: SerializedProvider = {
+const subscriptionProvider: SerializedProvider = {
   load() {
     this.loaded ??= require(implementation).createSubscriptionProvider();
     return this.loaded!;
@@ -48,3 +57,5 @@ export const subscriptionProvider: SerializedProvider = {
     return this.load().delete(id, props);
   },
 };
+
+export = subscriptionProvider;

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ownerMarkFor } from "./ownership";
-import { subscriptionProvider } from "./provider";
+import subscriptionProvider = require("./provider");
 import type { SubscriptionInputsIn } from "./schema";
 
 const outputNames = [
