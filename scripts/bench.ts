@@ -188,7 +188,7 @@ async function pulumiContestant(
   const template = { ...subscriptionBody(webhook, 0), resource: "users/bbbbbbbb-0000-4000-8000-{i}/messages", lifetimeMinutes, renewBeforeMinutes };
   const config = (generation: string) =>
     contestant === "floor"
-      ? { count: n, latencyMs, generation }
+      ? { count: n, latencyMs, generation, template }
       : {
           "msgraph:tenantId": client.tenantId,
           "msgraph:clientId": client.clientId,
@@ -289,7 +289,7 @@ function report(results: Measurement[], validation: ValidationFigures): string {
     `Machine: ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}. Run ${new Date().toISOString()}.`,
     "",
     "- **raw**: a plain HTTPS client, one token, the same Graph requests, 64 at a time (no Pulumi).",
-    "- **floor**: the same number of dynamic resources whose provider only waits the latency per create, read, update and delete: what the Pulumi engine itself costs.",
+    "- **floor**: the same resources (bench/floor: the same inputs, the same output properties at the same sizes), whose provider only waits the latency per create, read, update and delete: what the Pulumi engine itself costs for them.",
     "- **ours**: the same number of Subscription resources of this package (bench/ours, which differs from bench/floor only in the provider), plain `pulumi` against the emulator.",
     "- Both programs run in one consumer project outside the repository, with the packed package (`npm pack`) and the SDK installed from the registry, as users have them.",
     "",
