@@ -56,8 +56,17 @@ async function main(): Promise<void> {
       n: { type: "string", default: "1,50,200,1000" },
       latency: { type: "string", default: "0,100" },
       out: { type: "string", default: path.join(repoRoot, "BENCHMARKS.md") },
+      "charts-only": { type: "boolean" },
     },
   });
+  if (values["charts-only"]) {
+    // Redraws the charts from the report's table, e.g. after a run that was stopped before its end.
+    const measured = measurementsFromReport(fs.readFileSync(values.out!, "utf8"));
+    for (const latencyMs of new Set(measured.map((r) => r.latencyMs))) {
+      fs.writeFileSync(path.join(repoRoot, "bench", `up-latency-${latencyMs}.svg`), chart(measured, latencyMs));
+    }
+    return;
+  }
   const counts = values.n!.split(",").map(Number);
   const latencies = values.latency!.split(",").map(Number);
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "msgraph-bench-"));
@@ -82,13 +91,11 @@ async function main(): Promise<void> {
         emulator.admin.setLatency(latencyMs);
         say("ours");
         results.push(...(await pulumiContestant("ours", programs.ours, emulator, workDir, n, latencyMs, receiver.url)));
-        fs.writeFileSync(values.out!, report(results, validation));
+        // After every N, so an interrupted run still leaves a consistent report.
+        writeReport(values.out!, results, validation);
       }
     }
-    for (const latencyMs of latencies) {
-      fs.writeFileSync(path.join(repoRoot, "bench", `up-latency-${latencyMs}.svg`), chart(results, latencyMs));
-    }
-    fs.writeFileSync(values.out!, report(results, validation));
+    writeReport(values.out!, results, validation);
     process.stdout.write(`bench: wrote ${values.out}\n`);
   } finally {
     await receiver.close();
@@ -276,6 +283,13 @@ function validationMicroBenchmark(rounds = 200): ValidationFigures {
   };
 }
 
+function writeReport(out: string, results: Measurement[], validation: ValidationFigures): void {
+  for (const latencyMs of new Set(results.map((r) => r.latencyMs))) {
+    fs.writeFileSync(path.join(repoRoot, "bench", `up-latency-${latencyMs}.svg`), chart(results, latencyMs));
+  }
+  fs.writeFileSync(out, report(results, validation));
+}
+
 function report(results: Measurement[], validation: ValidationFigures): string {
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
   const find = (m: Pick<Measurement, "latencyMs" | "n" | "command">, contestant: Contestant) =>
@@ -317,6 +331,21 @@ function report(results: Measurement[], validation: ValidationFigures): string {
     "",
   );
   return lines.join("\n");
+}
+
+/** The `up` rows of a report written by this script, back as measurements. */
+function measurementsFromReport(text: string): Measurement[] {
+  const measured: Measurement[] = [];
+  for (const line of text.split("\n")) {
+    const cells = line.split("|").map((cell) => cell.trim());
+    const [, latency, n, command, ...times] = cells;
+    if (!latency?.endsWith(" ms") || command !== "`up`") continue;
+    contestants.forEach((contestant, index) => {
+      const seconds = Number.parseFloat(times[index] ?? "");
+      if (!Number.isNaN(seconds)) measured.push({ latencyMs: Number.parseInt(latency, 10), n: Number(n), contestant, command: "up", seconds, exit: 0 });
+    });
+  }
+  return measured;
 }
 
 function chart(results: Measurement[], latencyMs: number): string {
