@@ -155,17 +155,7 @@ async function upAndDestroy(
   steps: string[],
 ): Promise<StepFigures[]> {
   const client = emulator.clients[0]!;
-  await project.setConfig({
-    "msgraph:tenantId": client.tenantId,
-    "msgraph:clientId": client.clientId,
-    "msgraph:clientSecret": { secret: client.clientSecret },
-    "msgraph:endpoint": emulator.url,
-    "msgraph:authorityHost": emulator.url,
-    "msgraph:requestTimeoutSeconds": "3",
-    subscriptions: {},
-    generated,
-    clientStates: { secret: {} },
-  });
+  await project.setConfig(stackConfig(emulator, generated, { "msgraph:requestTimeoutSeconds": "3" }));
   const env = { NODE_EXTRA_CA_CERTS: emulator.caFile, ...providerEnvironment(emulator, client) };
   const subscriptions = namesOf(generated);
   const figures: StepFigures[] = [];
@@ -185,20 +175,26 @@ async function upAndDestroy(
   return figures;
 }
 
-/** The measurement of issue 8: up killed mid-way, the lock lifted, the next up --refresh must need nothing else. */
-async function killedRun(emulator: RunningEmulator, project: PulumiProject, generated: Generated): Promise<StepFigures[]> {
-  const subscriptions = namesOf(generated);
+/** The engine program's config: the emulator's first client, and the generated subscriptions. */
+function stackConfig(emulator: RunningEmulator, generated: Generated, extra: Record<string, unknown> = {}): Record<string, unknown> {
   const client = emulator.clients[0]!;
-  await project.setConfig({
+  return {
     "msgraph:tenantId": client.tenantId,
     "msgraph:clientId": client.clientId,
     "msgraph:clientSecret": { secret: client.clientSecret },
     "msgraph:endpoint": emulator.url,
     "msgraph:authorityHost": emulator.url,
+    ...extra,
     subscriptions: {},
     generated,
     clientStates: { secret: {} },
-  });
+  };
+}
+
+/** The measurement of issue 8: up killed mid-way, the lock lifted, the next up --refresh must need nothing else. */
+async function killedRun(emulator: RunningEmulator, project: PulumiProject, generated: Generated): Promise<StepFigures[]> {
+  const subscriptions = namesOf(generated);
+  await project.setConfig(stackConfig(emulator, generated));
   const env = { NODE_EXTRA_CA_CERTS: emulator.caFile };
   const half = Object.keys(subscriptions).length / 2;
   const figures: StepFigures[] = [];
