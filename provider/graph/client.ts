@@ -1,4 +1,4 @@
-import type { Client } from "@microsoft/microsoft-graph-client";
+import type { Client, ResponseType } from "@microsoft/microsoft-graph-client";
 import { Agent } from "undici";
 import { DeadlineError, GraphApiError, TransportError, type GraphOperation } from "../errors";
 import { redact } from "../redaction";
@@ -43,10 +43,12 @@ export class SubscriptionsClient {
     /** Learns Graph's time from every response's Date header. */
     readonly clock: GraphClock,
     private readonly retryPolicy: RetryPolicy,
+    /** The client's "raw" response type, taken from the module loaded once in connect. */
+    private readonly rawResponse: ResponseType,
   ) {}
 
   static async connect(settings: ProviderSettings, clock = new GraphClock()): Promise<SubscriptionsClient> {
-    const { Client, AuthenticationHandler, HTTPMessageHandler } = await import("@microsoft/microsoft-graph-client");
+    const { Client, AuthenticationHandler, HTTPMessageHandler, ResponseType } = await import("@microsoft/microsoft-graph-client");
     const { TokenCredentialAuthenticationProvider } = await import(
       "@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials"
     );
@@ -66,7 +68,7 @@ export class SubscriptionsClient {
       defaultVersion: settings.apiVersion,
       customHosts,
     });
-    return new SubscriptionsClient(client, credential, settings, source, clock, retryPolicyOf(settings));
+    return new SubscriptionsClient(client, credential, settings, source, clock, retryPolicyOf(settings), ResponseType.RAW);
   }
 
   async create(body: SubscriptionRequest, version: ApiVersion): Promise<GraphSubscription> {
@@ -190,8 +192,7 @@ export class SubscriptionsClient {
     body: unknown,
     signal: AbortSignal,
   ): Promise<{ status: number; json: unknown; text: string; headers: Headers } | { failure: Error; transient: boolean }> {
-    const { ResponseType } = await import("@microsoft/microsoft-graph-client");
-    const request = this.client.api(path).version(version).responseType(ResponseType.RAW).options({ signal, dispatcher: this.dispatcher });
+    const request = this.client.api(path).version(version).responseType(this.rawResponse).options({ signal, dispatcher: this.dispatcher });
     try {
       const response = (await (method === "GET"
         ? request.get()

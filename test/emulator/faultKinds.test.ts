@@ -1,7 +1,6 @@
 import { Faults, type FaultSpec } from "../../emulator/faults";
 import { seededRandom } from "../../emulator/random";
-import { call, messagesSubscription, startHarness, tokenFor, type Harness } from "./support";
-import { closeAll, serverHookTimeoutMs } from "../hooks";
+import { call, messagesSubscription, type Harness, withHarnessAndToken } from "./support";
 
 /** Which of `requests` matching requests a fresh Faults with `spec` faults (true) or lets through. */
 function pattern(spec: FaultSpec, requests: number): boolean[] {
@@ -75,12 +74,10 @@ describe("random faults", () => {
 describe("transport faults and fault counters in the emulator", () => {
   let harness: Harness;
   let token: string;
-  beforeAll(async () => {
-    harness = await startHarness();
-    token = await tokenFor(harness.emulator);
-  }, serverHookTimeoutMs);
-  afterAll(() => closeAll(harness), serverHookTimeoutMs);
-  afterEach(() => harness.emulator.admin.reset());
+  withHarnessAndToken((started, issued) => {
+    harness = started;
+    token = issued;
+  });
 
   const create = () => call(harness.emulator, "POST", "/v1.0/subscriptions", { token, body: messagesSubscription(harness) });
   /** A Graph request that gives up after `timeoutMs`, as a client with a timeout does. */

@@ -1,6 +1,5 @@
 import { graphDateTimeFromText } from "../../emulator/clock";
-import { call, messagesSubscription, minutesFromNow, startHarness, tokenFor, type Harness } from "./support";
-import { closeAll, serverHookTimeoutMs } from "../hooks";
+import { call, messagesSubscription, minutesFromNow, type Harness, withHarnessAndToken } from "./support";
 
 describe("graphDateTimeFromText", () => {
   test.each([
@@ -19,12 +18,10 @@ describe("graphDateTimeFromText", () => {
 describe("the subscriptions API's request bodies and dates", () => {
   let harness: Harness;
   let token: string;
-  beforeAll(async () => {
-    harness = await startHarness();
-    token = await tokenFor(harness.emulator);
-  }, serverHookTimeoutMs);
-  afterAll(() => closeAll(harness), serverHookTimeoutMs);
-  afterEach(() => harness.emulator.admin.reset());
+  withHarnessAndToken((started, issued) => {
+    harness = started;
+    token = issued;
+  });
 
   const create = (overrides: Record<string, unknown> = {}) =>
     call(harness.emulator, "POST", "/v1.0/subscriptions", { token, body: messagesSubscription(harness, overrides) });

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import * as tls from "node:tls";
 import { startEmulator, startWebhookReceiver, type EmulatorOptions, type RunningEmulator, type RunningReceiver } from "../../emulator";
 import type { EmulatorClient } from "../../emulator";
+import { closeAll, serverHookTimeoutMs } from "../hooks";
 
 /** The state dir test/globalSetup.js made the CA in, so NODE_EXTRA_CA_CERTS (when set) names the same CA. */
 export const stateDir = process.env.MSGRAPH_EMULATOR_STATE_DIR ?? path.join(__dirname, "..", "..", ".emulator", "test");
@@ -105,4 +106,18 @@ export function messagesSubscription(harness: Harness, overrides: Record<string,
     clientState: "secret-client-state",
     ...overrides,
   };
+}
+
+/**
+ * Hooks for a describe block that talks to the API directly: one emulator and receiver with an access
+ * token for the block (handed over through `use` once started), reset after each test, closed at the end.
+ */
+export function withHarnessAndToken(use: (harness: Harness, token: string) => void): void {
+  let harness: Harness | undefined;
+  beforeAll(async () => {
+    harness = await startHarness();
+    use(harness, await tokenFor(harness.emulator));
+  }, serverHookTimeoutMs);
+  afterAll(() => closeAll(harness), serverHookTimeoutMs);
+  afterEach(() => harness?.emulator.admin.reset());
 }

@@ -1,8 +1,8 @@
 import { graphLimits } from "../../provider/limits";
 import { GraphError } from "../../emulator/graphErrors";
 import { Throttle } from "../../emulator/throttle";
-import { call, messagesSubscription, startHarness, tokenFor, type Harness } from "./support";
-import { closeAll, serverHookTimeoutMs } from "../hooks";
+import { call, messagesSubscription, startHarness, tokenFor, type Harness, withHarnessAndToken } from "./support";
+import { serverHookTimeoutMs } from "../hooks";
 
 const { windowSeconds, requestsPerWindow } = graphLimits.subscriptionThrottle;
 const app = { tenantId: "tenant-a", applicationId: "app-a" };
@@ -99,12 +99,10 @@ describe("Graph's subscription-API throttle", () => {
   describe("in the emulator", () => {
     let harness: Harness;
     let token: string;
-    beforeAll(async () => {
-      harness = await startHarness();
-      token = await tokenFor(harness.emulator);
-    }, serverHookTimeoutMs);
-    afterAll(() => closeAll(harness), serverHookTimeoutMs);
-    afterEach(() => harness.emulator.admin.reset());
+    withHarnessAndToken((started, issued) => {
+      harness = started;
+      token = issued;
+    });
 
     const list = () => call(harness.emulator, "GET", "/v1.0/subscriptions", { token });
     const create = (resource: string) =>
