@@ -11,6 +11,14 @@
  * per latency (bench/*.svg). No test asserts on these timings.
  *
  *   npm run bench [-- --n 1,50,200,1000] [-- --latency 0,100] [-- --out BENCHMARKS.md]
+ *                 [-- --contestants raw,floor,ours] [-- --commands "up,preview --refresh,destroy"] [-- --cpu-prof DIR]
+ *
+ * --commands picks a subset for a quick look (a command that needs resources needs `up` before it); the
+ * report then leaves the others out.
+ *
+ * With --cpu-prof, every node process of the pulumi commands (the program and the dynamic-provider host)
+ * writes V8 CPU profiles under DIR/<contestant>-<latency>-<N>-<command>/ (scripts/cpuProfileHook.ts);
+ * scripts/profileSummary.ts reads them.
  */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -57,13 +65,23 @@ async function main(): Promise<void> {
       latency: { type: "string", default: "0,100" },
       out: { type: "string", default: path.join(repoRoot, "BENCHMARKS.md") },
       "charts-only": { type: "boolean" },
+      contestants: { type: "string", default: contestants.join(",") },
+      commands: { type: "string", default: commands.join(",") },
+      "cpu-prof": { type: "string" },
     },
   });
+  const chosen = new Set(values.contestants!.split(","));
+  const unknown = [...chosen].filter((c) => !(contestants as readonly string[]).includes(c));
+  if (unknown.length > 0) throw new Error(`--contestants: unknown ${unknown.join(", ")}; choose from ${contestants.join(", ")}`);
+  const chosenCommands = new Set(values.commands!.split(","));
+  const unknownCommands = [...chosenCommands].filter((c) => !(commands as readonly string[]).includes(c));
+  if (unknownCommands.length > 0) throw new Error(`--commands: unknown ${unknownCommands.join(", ")}; choose from ${commands.join(", ")}`);
+  const cpuProfileDir = values["cpu-prof"] === undefined ? undefined : path.resolve(values["cpu-prof"]);
   if (values["charts-only"]) {
     // Redraws the charts from the report's table, e.g. after a run that was stopped before its end.
     const measured = measurementsFromReport(fs.readFileSync(values.out!, "utf8"));
     for (const latencyMs of new Set(measured.map((r) => r.latencyMs))) {
-      fs.writeFileSync(path.join(repoRoot, "bench", `up-latency-${latencyMs}.svg`), chart(measured, latencyMs));
+      fs.writeFileSync(path.join(path.dirname(values.out!), "bench", `up-latency-${latencyMs}.svg`), chart(measured, latencyMs));
     }
     return;
   }
@@ -80,17 +98,18 @@ async function main(): Promise<void> {
   try {
     for (const latencyMs of latencies) {
       for (const n of counts) {
-        emulator.admin.reset();
-        emulator.admin.setLatency(latencyMs);
         const say = (what: string) => process.stdout.write(`bench: ${new Date().toISOString()} latency ${latencyMs} ms, N ${n}: ${what}\n`);
-        say("raw");
-        results.push(...(await raw(emulator, receiver.url, n, latencyMs)));
-        say("floor");
-        results.push(...(await pulumiContestant("floor", programs.floor, emulator, workDir, n, latencyMs, receiver.url)));
-        emulator.admin.reset();
-        emulator.admin.setLatency(latencyMs);
-        say("ours");
-        results.push(...(await pulumiContestant("ours", programs.ours, emulator, workDir, n, latencyMs, receiver.url)));
+        for (const contestant of contestants) {
+          if (!chosen.has(contestant)) continue;
+          emulator.admin.reset();
+          emulator.admin.setLatency(latencyMs);
+          say(contestant);
+          results.push(
+            ...(contestant === "raw"
+              ? await raw(emulator, receiver.url, n, latencyMs)
+              : await pulumiContestant(contestant, programs[contestant], emulator, workDir, n, latencyMs, receiver.url, { cpuProfileDir, commands: chosenCommands })),
+          );
+        }
         // After every N, so an interrupted run still leaves a consistent report.
         writeReport(values.out!, results, validation);
       }
@@ -186,6 +205,7 @@ async function pulumiContestant(
   n: number,
   latencyMs: number,
   webhook: string,
+  { cpuProfileDir, commands: chosenCommands }: { cpuProfileDir: string | undefined; commands: ReadonlySet<string> },
 ): Promise<Measurement[]> {
   const dir = path.join(workDir, `${contestant}-${latencyMs}-${n}`);
   fs.mkdirSync(dir, { recursive: true });
@@ -206,9 +226,16 @@ async function pulumiContestant(
           template,
         };
   await project.setConfig(config("0"));
-  const env = { NODE_EXTRA_CA_CERTS: emulator.caFile };
   const measurements: Measurement[] = [];
   for (const command of commands) {
+    if (!chosenCommands.has(command)) continue;
+    const env: Record<string, string> = { NODE_EXTRA_CA_CERTS: emulator.caFile };
+    if (cpuProfileDir !== undefined) {
+      const dir = path.join(cpuProfileDir, `${contestant}-${latencyMs}-${n}-${command.replace(/\W+/g, "-")}`);
+      fs.mkdirSync(dir, { recursive: true });
+      env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ""} --require ${path.join(__dirname, "cpuProfileHook.js")}`.trim();
+      env.MSGRAPH_CPU_PROF_DIR = dir;
+    }
     if (command === "renewal up --refresh") {
       if (contestant === "floor") await project.setConfig(config("1"));
       else emulator.admin.advanceClock(lifetimeMinutes - renewBeforeMinutes + 1);
@@ -285,7 +312,8 @@ function validationMicroBenchmark(rounds = 200): ValidationFigures {
 
 function writeReport(out: string, results: Measurement[], validation: ValidationFigures): void {
   for (const latencyMs of new Set(results.map((r) => r.latencyMs))) {
-    fs.writeFileSync(path.join(repoRoot, "bench", `up-latency-${latencyMs}.svg`), chart(results, latencyMs));
+    fs.mkdirSync(path.join(path.dirname(out), "bench"), { recursive: true });
+    fs.writeFileSync(path.join(path.dirname(out), "bench", `up-latency-${latencyMs}.svg`), chart(results, latencyMs));
   }
   fs.writeFileSync(out, report(results, validation));
 }
