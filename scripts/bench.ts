@@ -190,7 +190,8 @@ function installPrograms(workDir: string): { floor: string; ours: string } {
   fs.writeFileSync(path.join(consumer, "package.json"), JSON.stringify({ name: "bench-consumer", private: true }));
   const npmEnv = { ...process.env };
   for (const key of Object.keys(npmEnv)) if (/^npm_config_(prefix|local_prefix|global_prefix)$/.test(key)) delete npmEnv[key];
-  const sdk = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")).dependencies["@pulumi/pulumi"];
+  // The SDK release this repository develops and tests with, so both programs get the same one.
+  const sdk = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")).devDependencies["@pulumi/pulumi"];
   execFileSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", path.join(consumer, tarball), `@pulumi/pulumi@${sdk}`], { cwd: consumer, env: npmEnv, stdio: "inherit" });
   const programs = { floor: path.join(consumer, "floor"), ours: path.join(consumer, "ours") };
   for (const [name, dir] of Object.entries(programs)) fs.cpSync(path.join(repoRoot, "bench", name), dir, { recursive: true });
