@@ -132,11 +132,11 @@ export class SubscriptionStore {
         );
       }
     }
-    // Rules the resource pages state outside the tables (query options, presence's user limit). The
-    // Outlook "$select with resource data" rule is checked by the provider only, for now (see queryRules).
+    // Rules the resource pages state outside the tables (Outlook's $select with resource data, query
+    // options, presence's user limit): the provider's validator reads the same rows, so both refuse alike.
     const parsed = parseResource(resource);
     const notificationQueryOptions = optionalString(body.notificationQueryOptions) ?? undefined;
-    const checks = { includeResourceData, notificationQueryOptions, skip: ["selectWithResourceData"] as const };
+    const checks = { includeResourceData, notificationQueryOptions };
     const [queryFailure] = parsed.ok ? queryRuleFailures(rule, parsed.value, checks, caller.permissionType) : [];
     if (queryFailure) throw badRequest(`${queryFailure.property}: ${queryFailure.reason}`, "InvalidRequest");
     const expirationDateTime = this.allowedExpiration(readDate(body.expirationDateTime), rule, includeResourceData, lifecycleNotificationUrl);

@@ -4,59 +4,101 @@
  * file and line, so a maintainer sees what moved when Graph changes a limit.
  *
  *   npm run rules:check                                   # the committed extract (test/rules/docsSnapshot.json)
- *   npm run rules:check -- <docs checkout> [--write] [--commit <sha>]
+ *   npm run rules:check -- <docs checkout> [--write] [--commit <text>]
  *
- * From a checkout of microsoftgraph/microsoft-graph-docs-contrib it extracts the lifetime table, the
- * overview's path table, the rich-notifications path table, the virtual-event change-type table and
- * the Create pages' permission tables (whatever of them the checkout has). --write saves that extract
- * as the committed one, so tests run offline. Exit code 1 when a difference is not explained by a
- * recorded decision (knownDifferences below, each pointing at a "Conflicts resolved" entry).
+ * From a checkout of microsoftgraph/microsoft-graph-docs-contrib (a full clone, or a partial one such as
+ * test/rules/docsPages) it extracts whatever of these the checkout has:
+ *   - the permission table of every subscription API page (api-reference/{v1.0,beta}/api/subscription-*.md)
+ *     and the "Resources examples" of the Create pages;
+ *   - the lifetime table, with its "global endpoint only" notes;
+ *   - the overview's and the rich-notifications page's path tables, with the $select and
+ *     presence-user limits of their Limitations column;
+ *   - the virtual-event page's change-type table and lifetime sentence;
+ *   - the Universal Print page's required resource, changeType and notificationQueryOptions;
+ *   - the Teams notes' payment models per path, and the metered APIs' cloud limitation.
+ * --write saves that extract as the committed one, so tests run offline. The exit code is 1 when a
+ * difference is not explained by a recorded decision (knownDifferences below, each naming its entry in
+ * provider/rules/ruleConflicts.ts, which docs/rule-table.md prints).
  */
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { matchRule } from "../provider/rules/resourcePath";
-import { ruleTable, type PermissionColumn, type ResourceRule } from "../provider/rules/ruleTable";
-import type { ApiVersion } from "../provider/subscription/schema";
+import { paymentModelRules, ruleTable, type PermissionColumn, type ResourceRule } from "../provider/rules/ruleTable";
+import { apiVersions, type ApiVersion } from "../provider/subscription/schema";
 import { repoRoot } from "./pulumiProject";
-import { columns, parseSeed, type Cell } from "./seedPermissions";
+import { columns, markdownPermissionRows, type Cell } from "./seedPermissions";
 
 export const docsSnapshotFile = path.join(repoRoot, "test", "rules", "docsSnapshot.json");
+/** The partial checkout the committed extract was made from; its README says where each file came from. */
+export const docsPagesDir = path.join(repoRoot, "test", "rules", "docsPages");
 
+/** The files rules:check reads, at their paths in microsoftgraph/microsoft-graph-docs-contrib. */
 const files = {
   lifetimes: "concepts/includes/change-notifications-subscription-lifetime.md",
   paths: "concepts/includes/change-notifications-supported-resources-expanded.md",
   rich: "concepts/includes/change-notifications-rich-notifications-supported-resources.md",
   changeTypes: "concepts/changenotifications-for-virtualevent.md",
-  permissionsV1: "api-reference/v1.0/api/subscription-post-subscriptions.md",
-  permissionsBeta: "api-reference/beta/api/subscription-post-subscriptions.md",
+  print: "concepts/universal-print-webhook-notifications.md",
+  paymentModels: "api-reference/includes/teams-subscription-notes.md",
+  metered: "concepts/includes/metered-api-known-limitations.md",
 } as const;
+/** Every API page of the subscription resource repeats the permission table (Create, Get, List, Update, ...). */
+const permissionPages = (version: ApiVersion) => `api-reference/${version}/api`;
+const isPermissionPage = (name: string) => /^subscription-[\w-]+\.md$/.test(name);
+const createPage = "subscription-post-subscriptions.md";
+/**
+ * Pages as learn.microsoft.com renders them, kept where the docs repository's stored versions are older
+ * (see test/rules/docsPages/README.md). Each names its URL, and so its API version, on the first line.
+ */
+const learnPages = "learn/en-us/graph/api";
+const learnSource = /^<!-- Source: https:\/\/learn\.microsoft\.com\/en-us\/graph\/api\/subscription-[\w-]+\?view=graph-rest-(1\.0|beta) -->/;
 
 interface Located {
   file: string;
   line: number;
 }
-export interface LifetimeEntry extends Located { names: string[]; minutes: number; richMinutes?: number }
+export interface LifetimeEntry extends Located { names: string[]; minutes: number; richMinutes?: number; globalOnly?: true }
 export interface PathEntry extends Located { names: string[]; path: string; betaOnly: boolean }
-export interface ChangeTypeEntry extends Located { path: string; changeTypes: string[]; permissionTypes: string[] }
+export interface ChangeTypeEntry extends Located { path: string; changeTypes: string[]; permissionTypes: string[]; maxLifetimeMinutes?: number }
 export interface PermissionEntry extends Located { apiVersion: ApiVersion; heading: string; cells: Record<PermissionColumn, Cell> }
+/** A path from a Create page's "Resources examples" table, which Graph documents as a valid resource. */
+export interface ExampleEntry extends Located { apiVersion: ApiVersion; path: string }
+/** What a path table's Limitations column says about `$select` and the users one presence subscription may list. */
+export interface QueryEntry extends Located { names: string[]; paths: string[]; betaOnly: boolean; select?: "requiredWithResourceData" | "unsupported"; maxUsers?: number }
+/** A resource page's "needs to be set as" list for one scenario (Universal Print). */
+export interface RequiredSettingsEntry extends Located { path: string; changeType?: string; notificationQueryOptions?: string }
+export interface PaymentModelEntry extends Located { path: string; models: string[] }
+export interface MeteredCloudEntry extends Located { globalOnly: true }
 export interface DocsExtract {
-  snapshot: { repository: string; commit: string; read: string; files: Record<string, { msDate: string | null }> };
+  snapshot: {
+    repository: string;
+    commit: string;
+    read: string;
+    /** Per file: its ms.date, and its git blob id, which names the version read (git log --find-object). */
+    files: Record<string, { msDate: string | null; blob: string }>;
+  };
   lifetimes: LifetimeEntry[];
   paths: PathEntry[];
   rich: PathEntry[];
   changeTypes: ChangeTypeEntry[];
   permissions: PermissionEntry[];
+  examples: ExampleEntry[];
+  queryRules: QueryEntry[];
+  requiredSettings: RequiredSettingsEntry[];
+  paymentModels: PaymentModelEntry[];
+  meteredClouds: MeteredCloudEntry[];
 }
 
 // ---------------------------------------------------------------------------------------------
-// Extraction: markdown tables, read row by row with their line numbers.
+// Extraction: markdown tables and sentences, read with their line numbers.
 
 interface TableRow { cells: string[]; line: number }
 
 /** Rows of every markdown table whose header matches `header`, HTML comments removed. */
 export function tableRows(text: string, header: RegExp): TableRow[] {
-  const lines = text.replace(/<!--[\s\S]*?-->/g, (comment) => comment.replace(/[^\n]/g, "")).split(/\r?\n/);
+  const lines = withoutComments(text).split(/\r?\n/);
   const rows: TableRow[] = [];
   for (let i = 0; i < lines.length - 1; i++) {
     if (!(lines[i]!.trim().startsWith("|") && header.test(lines[i]!) && /^\s*\|[\s:|-]+\|?\s*$/.test(lines[i + 1]!))) continue;
@@ -65,6 +107,11 @@ export function tableRows(text: string, header: RegExp): TableRow[] {
     }
   }
   return rows;
+}
+
+/** Comments blanked out character by character, so line numbers stay those of the file. */
+function withoutComments(text: string): string {
+  return text.replace(/<!--[\s\S]*?-->/g, (comment) => comment.replace(/[^\n]/g, ""));
 }
 
 /** Resource names a cell links to (`[message][]`, `[alert][health monitoring alert]`) or bolds (`**baseTask**`). */
@@ -80,10 +127,24 @@ function pathsIn(cell: string): { path: string; betaOnly: boolean }[] {
     .map((m) => ({ path: m[1]!, betaOnly: Boolean(m[2]) }));
 }
 
+/** A row is beta-only when its resource cell carries a `*` outside bold markup. */
+const rowIsBetaOnly = (cell: string) => /\*/.test(cell.replace(/\*\*[^*]+\*\*/g, ""));
+
+const lineOf = (text: string, index: number) => text.slice(0, index).split("\n").length;
 const msDateOf = (text: string) => /^ms\.date:\s*(\S+)/m.exec(text)?.[1] ?? null;
+/** The id git gives the file's content, so a reader can find the version in the docs repository's history. */
+const gitBlobId = (text: string) => {
+  const bytes = Buffer.from(text, "utf8");
+  return createHash("sha1").update(`blob ${bytes.length}\0`).update(bytes).digest("hex");
+};
+const minutesIn = (text: string) => Number(text.replace(/,/g, ""));
 
 export function extractDocs(root: string, commit = "unknown"): DocsExtract {
-  const read = (file: string) => (existsSync(path.join(root, file)) ? readFileSync(path.join(root, file), "utf8") : undefined);
+  const texts = new Map<string, string>();
+  const read = (file: string) => {
+    if (!texts.has(file) && existsSync(path.join(root, file))) texts.set(file, readFileSync(path.join(root, file), "utf8"));
+    return texts.get(file);
+  };
   const extract: DocsExtract = {
     snapshot: { repository: "microsoftgraph/microsoft-graph-docs-contrib", commit, read: root, files: {} },
     lifetimes: [],
@@ -91,44 +152,127 @@ export function extractDocs(root: string, commit = "unknown"): DocsExtract {
     rich: [],
     changeTypes: [],
     permissions: [],
+    examples: [],
+    queryRules: [],
+    requiredSettings: [],
+    paymentModels: [],
+    meteredClouds: [],
   };
-  for (const file of Object.values(files)) {
-    const text = read(file);
-    if (text !== undefined) extract.snapshot.files[file] = { msDate: msDateOf(text) };
-  }
+
   const lifetimes = read(files.lifetimes);
   for (const row of lifetimes ? tableRows(lifetimes, /Maximum expiration time/i) : []) {
-    const minutes = /([\d,]+) minutes/.exec(row.cells[1] ?? "")?.[1];
-    const rich = /resource data[^|]*?([\d,]+) minutes/i.exec(row.cells[1] ?? "")?.[1];
+    const cell = row.cells[1] ?? "";
+    const minutes = /([\d,]+) minutes/.exec(cell)?.[1];
+    const rich = /resource data[^|]*?([\d,]+) minutes/i.exec(cell)?.[1];
     if (!minutes) continue;
     extract.lifetimes.push({
       file: files.lifetimes,
       line: row.line,
       names: names(row.cells[0] ?? ""),
-      minutes: Number(minutes.replace(/,/g, "")),
-      ...(rich ? { richMinutes: Number(rich.replace(/,/g, "")) } : {}),
+      minutes: minutesIn(minutes),
+      ...(rich ? { richMinutes: minutesIn(rich) } : {}),
+      ...(/only available in the global endpoint/i.test(cell) ? { globalOnly: true as const } : {}),
     });
   }
+
   for (const [key, target] of [["paths", extract.paths], ["rich", extract.rich]] as const) {
     const text = read(files[key]);
     for (const row of text ? tableRows(text, /Supported resource paths/i) : []) {
-      const rowBeta = /\*/.test((row.cells[0] ?? "").replace(/\*\*[^*]+\*\*/g, ""));
-      for (const found of pathsIn(row.cells[1] ?? "")) {
-        target.push({ file: files[key], line: row.line, names: names(row.cells[0] ?? ""), path: found.path, betaOnly: rowBeta || found.betaOnly });
+      const rowBeta = rowIsBetaOnly(row.cells[0] ?? "");
+      const found = pathsIn(row.cells[1] ?? "");
+      for (const entry of found) {
+        target.push({ file: files[key], line: row.line, names: names(row.cells[0] ?? ""), path: entry.path, betaOnly: rowBeta || entry.betaOnly });
+      }
+      const limits = row.cells[2] ?? "";
+      const select = /Requires `\$select`/i.test(limits) ? "requiredWithResourceData" : /(?:Doesn't|Does not) support using `\$select`/i.test(limits) ? "unsupported" : undefined;
+      const maxUsers = /limited to ([\d,]+) distinct users/i.exec(limits)?.[1];
+      if (found.length > 0 && (select || maxUsers)) {
+        extract.queryRules.push({
+          file: files[key],
+          line: row.line,
+          names: names(row.cells[0] ?? ""),
+          paths: found.map((entry) => entry.path),
+          betaOnly: rowBeta,
+          ...(select ? { select } : {}),
+          ...(maxUsers ? { maxUsers: minutesIn(maxUsers) } : {}),
+        });
       }
     }
   }
+
   const virtual = read(files.changeTypes);
-  for (const row of virtual ? tableRows(virtual, /Supported change types/i) : []) {
-    const found = pathsIn(row.cells[1] ?? "")[0];
-    if (!found) continue;
-    const list = (cell: string | undefined) => (cell ?? "").split(",").map((part) => part.trim().toLowerCase()).filter(Boolean);
-    extract.changeTypes.push({ file: files.changeTypes, line: row.line, path: found.path, changeTypes: list(row.cells[2]), permissionTypes: list(row.cells[3]) });
+  if (virtual) {
+    const day = /subscriptions have a maximum period of a day/i.test(virtual) ? { maxLifetimeMinutes: 1440 } : {};
+    for (const row of tableRows(virtual, /Supported change types/i)) {
+      const found = pathsIn(row.cells[1] ?? "")[0];
+      if (!found) continue;
+      const list = (cell: string | undefined) => (cell ?? "").split(",").map((part) => part.trim().toLowerCase()).filter(Boolean);
+      extract.changeTypes.push({ file: files.changeTypes, line: row.line, path: found.path, changeTypes: list(row.cells[2]), permissionTypes: list(row.cells[3]), ...day });
+    }
   }
-  for (const [file, apiVersion] of [[files.permissionsV1, "v1.0"], [files.permissionsBeta, "beta"]] as const) {
-    if (read(file) === undefined) continue;
-    const seed = parseSeed(path.join(root, path.dirname(file)), path.basename(file));
-    for (const scenario of seed.scenarios) extract.permissions.push({ file, line: 0, apiVersion, heading: scenario.heading, cells: scenario.cells });
+
+  for (const version of apiVersions) {
+    const folder = permissionPages(version);
+    const pages = existsSync(path.join(root, folder)) ? readdirSync(path.join(root, folder)).filter(isPermissionPage).sort() : [];
+    for (const page of pages) {
+      const file = `${folder}/${page}`;
+      const text = read(file)!;
+      for (const row of markdownPermissionRows(text)) extract.permissions.push({ file, line: row.line, apiVersion: version, heading: row.heading, cells: row.cells });
+      if (page !== createPage) continue;
+      for (const row of tableRows(text, /Resource type\s*\|\s*Examples/i)) {
+        for (const match of (row.cells[1] ?? "").matchAll(/`([^`]+)`/g)) extract.examples.push({ file, line: row.line, apiVersion: version, path: match[1]! });
+      }
+    }
+  }
+
+  const rendered = existsSync(path.join(root, learnPages)) ? readdirSync(path.join(root, learnPages)).filter((name) => name.endsWith(".md")).sort() : [];
+  for (const page of rendered) {
+    const file = `${learnPages}/${page}`;
+    const text = read(file)!;
+    const view = learnSource.exec(text)?.[1];
+    const version: ApiVersion | undefined = view === "1.0" ? "v1.0" : view === "beta" ? "beta" : undefined;
+    if (!version) continue;
+    for (const row of markdownPermissionRows(text)) extract.permissions.push({ file, line: row.line, apiVersion: version, heading: row.heading, cells: row.cells });
+  }
+
+  // Universal Print: each "## Create subscription" section lists what its fields "need to be set as".
+  const print = read(files.print);
+  if (print) {
+    for (const section of print.matchAll(/^## [^\n]*\n[\s\S]*?(?=^## |(?![\s\S]))/gm)) {
+      const setAs = (field: string) => new RegExp(`The \`${field}\` field needs to be set as [\`']([^\`']+)[\`']`).exec(section[0]);
+      const resource = setAs("resource");
+      if (!resource) continue;
+      const changeType = setAs("changeType")?.[1];
+      const options = setAs("notificationQueryOptions")?.[1];
+      extract.requiredSettings.push({
+        file: files.print,
+        line: lineOf(print, section.index + resource.index),
+        path: resource[1]!,
+        ...(changeType ? { changeType } : {}),
+        ...(options ? { notificationQueryOptions: options } : {}),
+      });
+    }
+  }
+
+  // Teams notes: sentences naming paths that "support both `model=A` and `model=B`" or "only `model=B`".
+  const notes = read(files.paymentModels);
+  if (notes) {
+    for (const sentence of notes.matchAll(/[^.\n]*(?:\.(?!\s)[^.\n]*)*/g)) {
+      const text = sentence[0];
+      const models = /both `model=A` and `model=B`/.test(text) ? ["A", "B"] : /only `model=B`/.test(text) ? ["B"] : /only `model=A`/.test(text) ? ["A"] : undefined;
+      if (!models) continue;
+      for (const match of text.matchAll(/`([^`]*\/[^`]*)`/g)) {
+        extract.paymentModels.push({ file: files.paymentModels, line: lineOf(notes, sentence.index), path: match[1]!.trim(), models });
+      }
+    }
+  }
+
+  const metered = read(files.metered);
+  const meteredAt = metered ? metered.search(/available only in the Microsoft global environment and not in national cloud deployments/i) : -1;
+  if (metered && meteredAt !== -1) extract.meteredClouds.push({ file: files.metered, line: lineOf(metered, meteredAt), globalOnly: true });
+
+  for (const [file, text] of [...texts.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    extract.snapshot.files[file] = { msDate: msDateOf(text), blob: gitBlobId(text) };
   }
   return extract;
 }
@@ -145,7 +289,10 @@ const nameToTypes: Record<string, readonly string[]> = {
   baseTask: ["baseTask"],
 };
 
-/** Differences that a recorded decision explains; `why` names the "Conflicts resolved" entry. */
+/**
+ * Differences that a recorded decision explains. `why` says the decision and names its entry in
+ * provider/rules/ruleConflicts.ts (printed as "Where sources conflict" in docs/rule-table.md).
+ */
 export const knownDifferences: readonly { pattern: RegExp; why: string }[] = [
   { pattern: /onlineMeeting.*lifetime 4320/, why: "C6 (conflict 12): onlineMeeting is listed at 4,320 and 4,230 min; the smaller wins" },
   { pattern: /teamsAppInstallation has no row/, why: "teamsAppInstallation has a lifetime but no subscribable path in the overview or any permission table" },
@@ -153,6 +300,18 @@ export const knownDifferences: readonly { pattern: RegExp; why: string }[] = [
   { pattern: /reports\/healthmonitoring\/alert'/, why: "conflict 21: the singular alert is read as a typo for alerts plus notificationQueryOptions" },
   { pattern: /'\/(reports\/healthmonitoring\/alerts|solutions\/approval\/approvalItems)' .* not in the v1\.0 table/, why: "conflict 27: beta-only APIs the overview leaves unmarked" },
   { pattern: /getAllTrancripts/, why: "conflict 28: the docs' typo for getAllTranscripts" },
+  {
+    pattern: /^api-reference\/v1\.0\/api\/subscription-post-subscriptions\.md:\d+: v1\.0\/(chatMessage\/chats\/\{id\}\/messages delegatedWork|chatMessage\/teams\/\{id\}\/channels\/\{id\}\/messages delegatedWork|message\/users\/\{id\}\/messages application):/,
+    why: "conflicts 1, 2 and 31: this stored version of the v1.0 Create page is older than the current v1.0 tables (getVapidPublicKey, 2026-09-17), which the row follows",
+  },
+  {
+    pattern: /^api-reference\/beta\/api\/subscription-(post-subscriptions|getvapidpublickey)\.md:\d+: beta\/todoTask\/me\/todo\/lists\/\{id\}\/tasks application: null in the docs/,
+    why: "conflict 3: Tasks.ReadWrite.All on both versions, as beta Create (004) and the newest v1.0 tables (2026) list it",
+  },
+  {
+    pattern: /^api-reference\/v1\.0\/api\/subscription-post-subscriptions\.md:\d+: v1\.0\/list\/sites\/\{id\}\/lists\/\{id\} (delegatedWork|application): \["Sites\.ReadWrite\.All"\]/,
+    why: "conflict 29: v1.0 follows its current tables (Create 2026-05-05, getVapidPublicKey 2026-09-17), which name Sites.Read.All; this stored version of the Create page is older",
+  },
 ];
 
 const concrete = (template: string) =>
@@ -167,9 +326,20 @@ function typesFor(docNames: readonly string[]): string[] {
   return docNames.flatMap((name) => nameToTypes[name] ?? [name]).filter((type) => type !== "other directory resources");
 }
 
+const bothVersions = ["v1.0", "beta"] as const satisfies readonly ApiVersion[];
+const versionsOf = (betaOnly: boolean): readonly ApiVersion[] => (betaOnly ? ["beta"] : bothVersions);
+const squash = (value: string) => value.replace(/\s+/g, "").toLowerCase();
+const sortedList = (values: readonly string[]) => [...values].sort().join(",");
+
 export function compare(extract: DocsExtract, rows: readonly ResourceRule[] = ruleTable): Difference[] {
   const differences: Difference[] = [];
   const report = (at: Located, message: string) => differences.push({ file: at.file, line: at.line, message });
+  /** The row a documented path matches, or a reported difference. */
+  const rowFor = (at: Located, docsPath: string, version: ApiVersion, what: string) => {
+    const match = matchRule(concrete(docsPath), version);
+    if (!match) report(at, `'${docsPath}' (${what}) is not in the ${version} table`);
+    return match?.rule;
+  };
 
   for (const entry of extract.lifetimes) {
     for (const type of typesFor(entry.names)) {
@@ -181,33 +351,44 @@ export function compare(extract: DocsExtract, rows: readonly ResourceRule[] = ru
         if (entry.richMinutes !== undefined && rule.resourceData === "optional" && rich !== entry.richMinutes) {
           report(entry, `${rule.id}: lifetime with resource data ${entry.richMinutes} min in the docs, ${rich ?? "none"} in the table`);
         }
+        if (entry.globalOnly && rule.clouds.join(",") !== "global") report(entry, `${rule.id}: the docs offer it in the global endpoint only, the table in ${rule.clouds.join(", ")}`);
       }
     }
   }
-  const versionsOf = (entry: PathEntry): ApiVersion[] => (entry.betaOnly ? ["beta"] : ["v1.0", "beta"]);
   for (const entry of extract.paths) {
-    for (const version of versionsOf(entry)) {
-      if (!matchRule(concrete(entry.path), version)) report(entry, `'${entry.path}' (${entry.names.join(", ")}) is not in the ${version} table`);
-    }
+    for (const version of versionsOf(entry.betaOnly)) rowFor(entry, entry.path, version, entry.names.join(", "));
   }
   for (const entry of extract.rich) {
-    for (const version of versionsOf(entry)) {
-      const match = matchRule(concrete(entry.path), version);
-      if (!match) report(entry, `'${entry.path}' (rich notifications) is not in the ${version} table`);
-      else if (match.rule.resourceData !== "optional") report(entry, `${match.rule.id}: the docs offer rich notifications on '${entry.path}', the table does not`);
+    for (const version of versionsOf(entry.betaOnly)) {
+      const rule = rowFor(entry, entry.path, version, "rich notifications");
+      if (rule && rule.resourceData !== "optional") report(entry, `${rule.id}: the docs offer rich notifications on '${entry.path}', the table does not`);
+    }
+  }
+  for (const entry of extract.queryRules) {
+    for (const docsPath of entry.paths) {
+      for (const version of versionsOf(entry.betaOnly)) {
+        const rule = matchRule(concrete(docsPath), version)?.rule;
+        if (!rule) continue; // reported with the path tables
+        if (entry.select && rule.query?.select?.rule !== entry.select) {
+          report(entry, `${rule.id}: $select is ${entry.select === "unsupported" ? "not supported" : "required with resource data"} in the docs, ${rule.query?.select?.rule ?? "no rule"} in the table`);
+        }
+        if (entry.maxUsers !== undefined && rule.query?.maxFilterIds?.limit !== entry.maxUsers) {
+          report(entry, `${rule.id}: at most ${entry.maxUsers} users per subscription in the docs, ${rule.query?.maxFilterIds?.limit ?? "no limit"} in the table`);
+        }
+      }
     }
   }
   for (const entry of extract.changeTypes) {
-    for (const version of ["v1.0", "beta"] as const) {
-      const match = matchRule(concrete(entry.path), version);
-      if (!match) {
-        report(entry, `'${entry.path}' is not in the ${version} table`);
-        continue;
+    for (const version of bothVersions) {
+      const rule = rowFor(entry, entry.path, version, "virtual events");
+      if (!rule) continue;
+      const table = sortedList(rule.changeTypes ?? ["created", "updated", "deleted"]);
+      if (table !== sortedList(entry.changeTypes)) report(entry, `${rule.id}: change types ${entry.changeTypes.join(",")} in the docs, ${table} in the table`);
+      const delegated = rule.permissions.delegatedWork !== null;
+      if (delegated !== entry.permissionTypes.includes("delegated")) report(entry, `${rule.id}: permission types ${entry.permissionTypes.join(", ")} in the docs, delegated ${delegated ? "allowed" : "refused"} in the table`);
+      if (entry.maxLifetimeMinutes !== undefined && rule.maxLifetimeMinutes !== entry.maxLifetimeMinutes) {
+        report(entry, `${rule.id}: lifetime ${entry.maxLifetimeMinutes} min in the docs, ${rule.maxLifetimeMinutes} in the table`);
       }
-      const table = [...(match.rule.changeTypes ?? ["created", "updated", "deleted"])].sort().join(",");
-      if (table !== [...entry.changeTypes].sort().join(",")) report(entry, `${match.rule.id}: change types ${entry.changeTypes.join(",")} in the docs, ${table} in the table`);
-      const delegated = match.rule.permissions.delegatedWork !== null;
-      if (delegated !== entry.permissionTypes.includes("delegated")) report(entry, `${match.rule.id}: permission types ${entry.permissionTypes.join(", ")} in the docs, delegated ${delegated ? "allowed" : "refused"} in the table`);
     }
   }
   for (const entry of extract.permissions) {
@@ -225,8 +406,35 @@ export function compare(extract: DocsExtract, rows: readonly ResourceRule[] = ru
       }
     }
   }
+  for (const entry of extract.examples) rowFor(entry, entry.path, entry.apiVersion, "Resources examples");
+  for (const entry of extract.requiredSettings) {
+    for (const version of bothVersions) {
+      const rule = rowFor(entry, entry.path, version, "Universal Print");
+      if (!rule) continue;
+      if (entry.changeType && sortedList(rule.changeTypes ?? ["created", "updated", "deleted"]) !== entry.changeType) {
+        report(entry, `${rule.id}: changeType must be ${entry.changeType} in the docs, ${sortedList(rule.changeTypes ?? ["created", "updated", "deleted"])} in the table`);
+      }
+      const options = rule.query?.notificationQueryOptions;
+      if (entry.notificationQueryOptions !== undefined && !(options?.rule === "required" && squash(options.example) === squash(entry.notificationQueryOptions))) {
+        report(entry, `${rule.id}: notificationQueryOptions must be '${entry.notificationQueryOptions}' in the docs, ${options ? `${options.rule} '${options.example}'` : "not supported"} in the table`);
+      }
+    }
+  }
+  for (const entry of extract.paymentModels) {
+    for (const version of bothVersions) {
+      const rule = rowFor(entry, entry.path, version, "payment models");
+      if (!rule) continue;
+      const table = paymentModelRules.allowed[rule.paymentModels];
+      if (sortedList(table) !== sortedList(entry.models)) report(entry, `${rule.id}: payment models ${entry.models.join("/")} in the docs, ${table.join("/") || "none"} in the table`);
+    }
+  }
+  for (const entry of extract.meteredClouds) {
+    for (const rule of rows.filter((candidate) => candidate.paymentModels !== "none" && candidate.clouds.join(",") !== "global")) {
+      report(entry, `${rule.id}: metered APIs are global only in the docs, the table offers it in ${rule.clouds.join(", ")}`);
+    }
+  }
   return differences.map((difference) => {
-    const known = knownDifferences.find((candidate) => candidate.pattern.test(difference.message));
+    const known = knownDifferences.find((candidate) => candidate.pattern.test(difference.message) || candidate.pattern.test(`${difference.file}:${difference.line}: ${difference.message}`));
     return known ? { ...difference, explainedBy: known.why } : difference;
   });
 }
@@ -251,7 +459,8 @@ function main(): void {
   const checkout = positionals[0];
   const extract: DocsExtract = checkout ? extractDocs(path.resolve(checkout), values.commit) : JSON.parse(readFileSync(docsSnapshotFile, "utf8"));
   if (checkout && values.write) {
-    writeFileSync(docsSnapshotFile, `${JSON.stringify({ ...extract, snapshot: { ...extract.snapshot, read: "checkout" } }, null, 2)}\n`);
+    const read = path.relative(repoRoot, path.resolve(checkout)) || ".";
+    writeFileSync(docsSnapshotFile, `${JSON.stringify({ ...extract, snapshot: { ...extract.snapshot, read } }, null, 2)}\n`);
     console.log(`wrote ${path.relative(process.cwd(), docsSnapshotFile)}`);
   }
   const differences = compare(extract);

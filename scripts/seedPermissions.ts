@@ -70,13 +70,16 @@ export function parseSeed(seedsDir: string, file: string): Seed {
   };
 }
 
-/** Pages that list RSC permissions in a note ("The following permissions use resource-specific consent:"). */
+/**
+ * Pages that list RSC permissions in a note ("The following permissions use resource-specific consent:"),
+ * as rendered bullets or as a markdown list inside a `> [!NOTE]` block.
+ */
 function resourceSpecificConsentNote(lines: readonly string[]): Set<string> {
-  const at = lines.findIndex((line) => /following permissions use resource-specific consent/i.test(line));
+  const at = lines.findIndex((line) => /following permissions use \[?resource-specific consent/i.test(line));
   const names = new Set<string>();
   if (at === -1) return names;
   for (const line of lines.slice(at + 1)) {
-    const item = /^\s*[•*-]\s*([A-Za-z][\w.]+)\s*$/.exec(line);
+    const item = /^\s*(?:>\s*)?[•*-]\s*([A-Za-z][\w.]+)\s*$/.exec(line);
     if (item) names.add(item[1]!);
     else if (line.trim() !== "" && names.size > 0) break;
   }
@@ -93,18 +96,41 @@ function parseCell(text: string): Cell {
 }
 
 function parseMarkdownRows(rows: readonly string[]): SeedScenario[] {
-  return rows
-    .filter((row) => !/^\|\s*:?-+/.test(row))
-    .map((row) => {
-      const parts = row.replace(/^\|/, "").replace(/\|$/, "").split("|");
-      const [first = "", work = "", personal = "", application = ""] = parts;
-      const pieces = first
-        .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
-        .split(/<br\s*\/?>/i)
-        .map((piece) => piece.replace(/`/g, "").trim())
-        .filter((piece) => piece.length > 0);
-      return { heading: headingOf(pieces), cells: { delegatedWork: parseCell(work), delegatedPersonal: parseCell(personal), application: parseCell(application) } };
-    });
+  return rows.filter((row) => !/^\|\s*:?-+/.test(row)).map(markdownRow);
+}
+
+function markdownRow(row: string): SeedScenario {
+  const parts = row.trim().replace(/^\|/, "").replace(/\|$/, "").split("|");
+  const [first = "", work = "", personal = "", application = ""] = parts;
+  const pieces = first
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, "$1")
+    .split(/<br\s*\/?>/i)
+    .map((piece) => piece.replace(/`/g, "").trim())
+    .filter((piece) => piece.length > 0);
+  return { heading: headingOf(pieces), cells: { delegatedWork: parseCell(work), delegatedPersonal: parseCell(personal), application: parseCell(application) } };
+}
+
+/**
+ * Every scenario of a markdown page's permission table (a checkout of the docs repository), with the
+ * 1-based line of its row, so that rules:check can cite it. RSC permissions get their `*` as in parseSeed,
+ * whether the page marks them in the cell or lists them in a note.
+ */
+export function markdownPermissionRows(text: string): (SeedScenario & { line: number })[] {
+  const lines = text.split(/\r?\n/);
+  const rsc = resourceSpecificConsentNote(lines);
+  const start = lines.findIndex((line) => line.trim().startsWith("|") && headerLine.test(line.trim()));
+  if (start === -1) return [];
+  const rows: (SeedScenario & { line: number })[] = [];
+  for (let i = start + 1; i < lines.length && lines[i]!.trim().startsWith("|"); i++) {
+    if (/^\|\s*:?-+/.test(lines[i]!.trim())) continue;
+    // Pages rendered by learn.microsoft.com escape parentheses and asterisks: "driveItem \(OneDrive for work or school\)".
+    const scenario = markdownRow(lines[i]!.replace(/\\([()*[\]])/g, "$1"));
+    const cells = Object.fromEntries(
+      columns.map((column) => [column, scenario.cells[column]?.map((name) => (rsc.has(name) ? `${name}*` : name)) ?? null]),
+    ) as SeedScenario["cells"];
+    rows.push({ heading: scenario.heading, cells, line: i + 1 });
+  }
+  return rows;
 }
 
 /**

@@ -6,8 +6,8 @@
  * the date next to each source, so a reader can tell how fresh every row is.
  *
  * The docs repository was read file by file (the whole repository is larger than a snapshot can be
- * here), so each include also names the commit of the version read; test/rules/docsSnapshot.json
- * records the same.
+ * here). The files read are kept verbatim in test/rules/docsPages, whose README names the commit (or
+ * index id) of each version; test/rules/docsSnapshot.json is the extract rules:check made from them.
  */
 export interface DocsPage {
   url: string;
@@ -27,6 +27,10 @@ export const docsPages = {
   v1Update: { url: learn("api/subscription-update?view=graph-rest-1.0"), dated: "2026-05-06", file: "api-reference/v1.0/api/subscription-update.md" },
   v1Delete: { url: learn("api/subscription-delete?view=graph-rest-1.0"), dated: "2026-05-06", file: "api-reference/v1.0/api/subscription-delete.md" },
   v1List: { url: learn("api/subscription-list?view=graph-rest-1.0"), dated: "2026-05-05", file: "api-reference/v1.0/api/subscription-list.md" },
+  v1Create: { url: learn("api/subscription-post-subscriptions?view=graph-rest-1.0"), dated: "2026-05-05", file: "api-reference/v1.0/api/subscription-post-subscriptions.md" },
+  // The newest permission table of each API version that was read (test/rules/docsPages keeps both).
+  v1GetVapidPublicKey: { url: learn("api/subscription-getvapidpublickey?view=graph-rest-1.0"), dated: "2026-09-17" },
+  betaGetVapidPublicKey: { url: learn("api/subscription-getvapidpublickey?view=graph-rest-beta"), dated: "2025-07-21", file: "api-reference/beta/api/subscription-getvapidpublickey.md" },
   virtualEvents: { url: learn("changenotifications-for-virtualevent"), dated: "n.d.", file: "concepts/changenotifications-for-virtualevent.md" },
   recordings: { url: learn("teams-changenotifications-callrecording-and-calltranscript"), dated: "n.d." },
   chats: { url: learn("teams-changenotifications-chat"), dated: "n.d.", file: "concepts/teams-changenotifications-chat.md" },

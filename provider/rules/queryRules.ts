@@ -13,8 +13,6 @@ export interface QueryRuleInputs {
   notificationQueryOptions?: string;
   /** Inputs whose value is not known yet (preview); rules that read them are skipped. */
   unknown?: ReadonlySet<string>;
-  /** Checks the caller leaves out (the emulator does not yet refuse Outlook rich subscriptions without $select). */
-  skip?: readonly "selectWithResourceData"[];
 }
 
 export interface QueryRuleFailure {
@@ -51,8 +49,8 @@ export function queryRuleFailures(
       reason: `${rule.resourceType} (rule ${rule.id}) does not support $select; Graph sends all properties of the changed instance, so remove $select from the resource`,
     });
   }
-  const selectRequired = query.select?.rule === "requiredWithResourceData" && !inputs.skip?.includes("selectWithResourceData");
-  if (selectRequired && inputs.includeResourceData === true && select === undefined) {
+  // An unknown includeResourceData (preview) is not `true`, so the rule waits for the real value.
+  if (query.select?.rule === "requiredWithResourceData" && inputs.includeResourceData === true && select === undefined) {
     failures.push({
       property: "resource",
       reason:

@@ -11,7 +11,12 @@ export interface RuleConflict {
 export const ruleConflicts: readonly RuleConflict[] = [
   { conflict: "**chatMessage `/chats/{id}/messages`, delegated (work)**: 003 (Update) says *Not supported*; 000, 001, 002 and 004 say `Chat.Read, Chat.ReadWrite`.", resolution: "`Chat.Read, Chat.ReadWrite` wins: four sources in both API versions agree, and 003 matches the 2021 include that barred delegated chatMessage subscriptions, which a newer version superseded (graph-rules §4b). Override of 003 recorded (`v1.0/chatMessage/chats/{id}/messages`)." },
   { conflict: "**chatMessage `/teams/{id}/channels/{id}/messages`, delegated (work)**: 003 lists only `ChannelMessage.Read.All`; 000/001/002/004 add `Group.Read.All, Group.ReadWrite.All`.", resolution: "The longer list wins (majority, and the newer Create page). Override of 003 recorded." },
-  { conflict: "**todoTask, application**: v1.0 seeds 000-003 say *Not supported*; beta 004 says `Tasks.ReadWrite.All`.", resolution: "Each API version follows its own pages: v1.0 has no application permission, beta has `Tasks.ReadWrite.All`. No override needed, because the rows are per version." },
+  {
+    conflict:
+      "**todoTask, application**: v1.0 seeds 000-003, the stored beta Create page and beta getVapidPublicKey (2025-07-21) say *Not supported*; beta 004 (2024-07-26), v1.0 Create (2026-05-05) and v1.0 getVapidPublicKey (2026-09-17, the newest table read) say `Tasks.ReadWrite.All`.",
+    resolution:
+      "`Tasks.ReadWrite.All` on both versions: the newest tables list it, a beta API is not narrower than v1.0, and refusing what Graph accepts would block working programs while Graph reports an unsupported permission itself. Overrides of 000-003 recorded; `rules:check` lists the two beta pages as explained differences. (Until 2026-11 the table refused it on v1.0.)",
+  },
   { conflict: "**online meeting, application (Spanish 002)**: 002 marks `OnlineMeetings.ReadWrite.All*` as resource-specific consent; the English 000/001/004 do not.", resolution: "The English original wins. The asterisk is a translation artifact: RSC permissions are the `.Chat`/`.Group`/`.User` ones. Override of 002 recorded (`v1.0/onlineMeeting/...`)." },
   { conflict: "**team `/teams` (Spanish 002)**: the path is printed as `/Equipos`, a translation.", resolution: "Graph paths are not localized, so `/teams` stands. A `scenario` override of 002 is recorded. `/Chats` (capitalised) needs none, because paths match case-insensitively." },
   { conflict: "**Spanish 002, cosmetic**: resource names are translated (*evento, grupo, lista, presencia, alerta de seguridad, conversación de grupo, reunión en línea, baseTask (en desuso)*, OneDrive labels). \"Not supported\" appears as *No admitida / No se admite / No compatible*. One cell ends in `Chat.ReadWrite.All.`", resolution: "The translated names are listed in each row's `documentedAs`. The parser reads every spelling of \"Not supported\" and drops the stray trailing period. Permissions do not change." },
@@ -44,7 +49,7 @@ export const ruleConflicts: readonly RuleConflict[] = [
     conflict:
       "**Virtual events**: the seeds have one `virtualEventWebinar` scenario; the virtual-event page lists five resource URLs with their own change types (`webinars/{id}` updated only; `sessions`, `registrations` created and updated; `events` and `getEventsFromOrganizers(...)` created, application only) and no `getAttendanceReports`.",
     resolution:
-      "One row per documented resource URL with its change types and permission types; `getAttendanceReports` is refused. The seed's `virtualEventTownhall` (beta) keeps the webinar's `{id}` form, updated only, by analogy. Virtual events are global only.",
+      "One row per documented resource URL with its change types and permission types; `getAttendanceReports` is refused. `virtualEventTownhall` (seed 004 for beta; the current v1.0 tables, Create 2026-05-05 and getVapidPublicKey 2026-09-17, for v1.0) keeps the webinar's `{id}` form, updated only, by analogy. Virtual events are global only.",
   },
   {
     conflict:
@@ -74,8 +79,8 @@ export const ruleConflicts: readonly RuleConflict[] = [
   },
   {
     conflict:
-      "**Outlook rich notifications and `$select`**: the rich-notifications page says Outlook rows require `$select`; the emulator's own tests (test/emulator, owned elsewhere) create rich message subscriptions without it.",
-    resolution: "The provider refuses a rich Outlook subscription without `$select`; the emulator does not yet (queryRules `skip`), until those tests add `$select`.",
+      "**Outlook rich notifications and `$select`**: the rich-notifications page says Outlook rows require `$select` (\"Requires `$select` to return only a subset of properties in the rich notification\"); the emulator used to accept rich message subscriptions without it.",
+    resolution: "Both the provider and the emulator refuse a rich Outlook subscription without `$select` (400 Bad Request in the emulator), from the same row (`query.select`) through `queryRules.ts`.",
   },
   {
     conflict:
@@ -86,5 +91,21 @@ export const ruleConflicts: readonly RuleConflict[] = [
     conflict:
       "**`getAllTrancripts`**: the overview and rich-notifications page spell the app-installed transcript path `installedToOnlineMeetings/getAllTrancripts`; the function is `getAllTranscripts` everywhere else (and in seed 004).",
     resolution: "`getAllTranscripts` wins; the docs' spelling is a typo. `rules:check` lists it as explained.",
+  },
+  {
+    conflict:
+      "**list, v1.0**: the v1.0 seeds 000-003 name `Sites.ReadWrite.All` (delegated work and application); v1.0 Create (2026-05-05) and v1.0 getVapidPublicKey (2026-09-17) name `Sites.Read.All`; the beta tables (004, getVapidPublicKey 2025-07-21) keep `Sites.ReadWrite.All`.",
+    resolution: "v1.0 follows its current pages (`Sites.Read.All`, overrides of 000-003 recorded); beta keeps `Sites.ReadWrite.All`. Names only: validation checks permission types, not names.",
+  },
+  {
+    conflict:
+      "**driveItem, v1.0**: v1.0 Create (2026-05-05) names `Files.Read` (personal) and `Files.Read.All` (work or school); v1.0 getVapidPublicKey (2026-09-17), the seeds and the beta tables name `Files.ReadWrite` and `Files.ReadWrite.All`.",
+    resolution: "`Files.ReadWrite` / `Files.ReadWrite.All` stay: the newest page agrees with every other table. Names only.",
+  },
+  {
+    conflict:
+      "**Stored page versions older than the learn pages**: the docs index holds only older versions of the Create pages (v1.0 at commit 028e5429, beta at 9ccac1d4; see test/rules/docsPages/README.md). The v1.0 one says delegated work *Not supported* for `chatMessage /chats/{id}/messages`, lists only `ChannelMessage.Read.All` for delegated channel messages, and `Mail.ReadBasic, Mail.Read` for application message subscriptions.",
+    resolution:
+      "The current v1.0 tables win (getVapidPublicKey 2026-09-17: `Chat.Read, Chat.ReadWrite`; `ChannelMessage.Read.All, Group.Read.All, Group.ReadWrite.All`; `Mail.Read`), as conflicts 1 and 2 already decided from the seeds; `Mail.ReadBasic` is no application permission. `rules:check` lists the stored page's cells as explained differences.",
   },
 ];

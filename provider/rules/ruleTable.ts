@@ -55,6 +55,8 @@ export interface ResourceRule {
   sources: readonly string[];
   /** Each cited source with the date of the version checked ("n.d." when undated); derived from sources. */
   checkedAgainst: readonly { source: string; dated: string }[];
+  /** The day the row was last compared with its sources (tableCheckedOn). */
+  checkedOn: string;
   /** Where the seed documents say something else than the current docs that this row follows. */
   seedView?: string;
   resolution?: string;
@@ -75,6 +77,13 @@ export interface QueryRules {
    */
   notificationQueryOptions?: { rule: "required" | "optional"; example: string; source: string };
 }
+
+/**
+ * The day every row was last compared with the docs: `npm run rules:check -- test/rules/docsPages`
+ * (lifetimes, paths, permissions, change types and resource-page rules), plus the learn pages that
+ * docsPages.ts dates. Change it when the table is checked again.
+ */
+export const tableCheckedOn = "2026-11-26";
 
 export function permissionsFor(rule: ResourceRule, type: PermissionType): readonly string[] | null {
   return rule.permissions[permissionColumnOf[type]];
@@ -116,6 +125,10 @@ const CHATS = docsPages.chats.url;
 const PRINT = docsPages.print.url;
 /** The current v1.0 permission tables (Update, Delete and List pages, 2026-05). */
 const V1_CURRENT = [docsPages.v1Update.url, docsPages.v1Delete.url, docsPages.v1List.url] as const;
+/** The newest permission table of each version read: v1.0 getVapidPublicKey (2026-09-17), beta (2025-07-21). */
+const V1_NEWEST = docsPages.v1GetVapidPublicKey.url;
+const BETA_NEWEST = docsPages.betaGetVapidPublicKey.url;
+const V1_CREATE = docsPages.v1Create.url;
 
 const V1_REAUTH = [S000, S001, S002] as const;
 const V1_ALL = [S000, S001, S002, S003] as const;
@@ -166,7 +179,7 @@ const shifts = { ...basic, maxLifetimeMinutes: 360 } as const;
 
 type VersionSpecific = Pick<ResourceRule, "sources"> &
   Partial<Pick<ResourceRule, "permissions" | "resourceSpecificConsent" | "resolution" | "overrides" | "documentedAs" | "paths" | "description" | "seedView">>;
-type Scenario = Omit<ResourceRule, "id" | "apiVersion" | "sources" | "resolution" | "overrides" | "checkedAgainst" | "seedView"> & {
+type Scenario = Omit<ResourceRule, "id" | "apiVersion" | "sources" | "resolution" | "overrides" | "checkedAgainst" | "checkedOn" | "seedView"> & {
   /** Distinguishes scenarios that share a first path (driveItem personal/business). */
   variant?: string;
   in: Partial<Record<ApiVersion, VersionSpecific>>;
@@ -183,6 +196,8 @@ const NO_SELECT = { select: { rule: "unsupported", source: RICH } } as const;
 const USER_CONTEXT_ONLY = {
   onlyWith: [{ parameter: "notifyOnUserSpecificProperties", permissionTypes: ["delegated-work", "delegated-personal"], source: CHATS }],
 } as const;
+const TASKS_APPLICATION =
+  "Application permissions: the newest table read (v1.0 getVapidPublicKey, 2026-09-17) and the v1.0 Create page (2026-05-05) list Tasks.ReadWrite.All, as beta Create (004) did, so both versions allow it: a beta API is not narrower than v1.0, and refusing what Graph accepts would block working programs while Graph reports an unsupported permission itself.";
 const CURRENT_V1 =
   "The seeds list it for beta only (004); the current v1.0 permission tables (Update, Delete, List, 2026-05) and the overview list it without the beta asterisk, so the current docs win and it is offered on v1.0 too.";
 
@@ -236,7 +251,7 @@ const scenarios: readonly Scenario[] = [
     resourceType: "callRecord",
     description: "Call records in an organization",
     paths: ["communications/callRecords"],
-    documentedAs: ["callRecord"],
+    documentedAs: ["callRecord", "callRecord /communications/callRecords"],
     permissions: perms(null, null, "CallRecords.Read.All"),
     ...basic,
     maxLifetimeMinutes: 4230,
@@ -568,7 +583,19 @@ const scenarios: readonly Scenario[] = [
     ...basic,
     maxLifetimeMinutes: 42300,
     changeTypes: ["updated"],
-    in: { "v1.0": { sources: [...V1_ALL, LIFETIMES] }, beta: { sources: [S004, LIFETIMES] } },
+    in: {
+      "v1.0": {
+        sources: [V1_NEWEST, V1_CREATE, ...V1_ALL, LIFETIMES],
+        permissions: perms("Sites.Read.All", null, "Sites.Read.All"),
+        seedView: "Sites.ReadWrite.All (delegated work and application)",
+        resolution:
+          "The current v1.0 tables (Create, 2026-05-05; getVapidPublicKey, 2026-09-17) name Sites.Read.All as the least-privileged permission where the v1.0 seeds (000-003) name Sites.ReadWrite.All; the current pages win. The beta tables (004; getVapidPublicKey, 2025-07-21) still say Sites.ReadWrite.All, so beta keeps it.",
+        overrides: ([S000, S001, S002, S003] as const).flatMap((source) =>
+          (["delegatedWork", "application"] as const).map((column) => ({ source, column, documented: ["Sites.ReadWrite.All"] })),
+        ),
+      },
+      beta: { sources: [S004, BETA_NEWEST, LIFETIMES] },
+    },
   },
   {
     resourceType: "message",
@@ -707,22 +734,21 @@ const scenarios: readonly Scenario[] = [
     description: "Microsoft To Do tasks in a task list",
     paths: ["me/todo/lists/{id}/tasks", "users/{id}/todo/lists/{id}/tasks"],
     documentedAs: ["todoTask"],
-    permissions: perms("Tasks.ReadWrite", "Tasks.ReadWrite", null),
+    permissions: perms("Tasks.ReadWrite", "Tasks.ReadWrite", "Tasks.ReadWrite.All"),
     ...basic,
     maxLifetimeMinutes: 4230,
-    // §2b/§8: "only available in the global endpoint and not in the national clouds".
+    // Lifetime table: "Webhooks for this resource are only available in the global endpoint and not in the national clouds."
     clouds: ["global"],
     in: {
       "v1.0": {
-        sources: [...V1_ALL, LIFETIMES],
-        resolution:
-          "Application permissions: the v1.0 seeds (000-003) say Not supported, the beta Create page (004) says Tasks.ReadWrite.All. Each API version follows its own pages: v1.0 refuses application permissions, beta allows Tasks.ReadWrite.All.",
+        sources: [V1_NEWEST, V1_CREATE, ...V1_ALL, LIFETIMES],
+        seedView: "application permissions Not supported (seeds 000-003)",
+        resolution: `${TASKS_APPLICATION} The v1.0 seeds (000-003) say Not supported; overrides recorded.`,
+        overrides: ([S000, S001, S002, S003] as const).map((source) => ({ source, column: "application" as const, documented: null })),
       },
       beta: {
-        sources: [S004, LIFETIMES],
-        permissions: perms("Tasks.ReadWrite", "Tasks.ReadWrite", "Tasks.ReadWrite.All"),
-        resolution:
-          "Application permissions: beta Create (004) lists Tasks.ReadWrite.All where the v1.0 seeds say Not supported; the beta page is the authority for beta.",
+        sources: [S004, BETA_NEWEST, LIFETIMES],
+        resolution: `${TASKS_APPLICATION} The beta getVapidPublicKey page (2025-07-21) and the stored beta Create page say Not supported; rules:check lists them as explained differences.`,
       },
     },
   },
@@ -757,7 +783,7 @@ const scenarios: readonly Scenario[] = [
         documentedAs: ["virtualEventWebinar"],
         changeTypes: ["updated"],
         permissions: perms("VirtualEvent.Read", null, "VirtualEvent.Read.All"),
-        versions: { "v1.0": [S003], beta: [S004] },
+        versions: { "v1.0": [S003, V1_NEWEST], beta: [S004, BETA_NEWEST] },
       },
       {
         type: "virtualEventSession",
@@ -802,7 +828,8 @@ const scenarios: readonly Scenario[] = [
         documentedAs: ["virtualEventTownhall"],
         changeTypes: ["updated"],
         permissions: perms("VirtualEvent.Read", null, "VirtualEvent.Read.All"),
-        versions: { beta: [S004] },
+        // The current v1.0 tables (Create, 2026-05-05; getVapidPublicKey, 2026-09-17) list it for v1.0 too.
+        versions: { "v1.0": [V1_NEWEST, V1_CREATE], beta: [S004] },
       },
     ] as const
   ).map(
@@ -817,17 +844,19 @@ const scenarios: readonly Scenario[] = [
       changeTypes,
       clouds: ["global"],
       in: Object.fromEntries(
-        Object.entries(versions).map(([version, seeds]) => [
+        Object.entries(versions).map(([version, cited]) => [
           version,
           {
-            sources: [...seeds, VIRTUAL_EVENTS, LIFETIMES],
+            sources: [...cited, VIRTUAL_EVENTS, LIFETIMES],
             ...(type === "virtualEventTownhall"
               ? {
                   resolution:
-                    "Seed 004 lists virtualEventTownhall permissions, but the virtual-event page documents only webinar resource URLs. The town hall row keeps the webinar's event form (townhalls/{id}, updated only) by analogy; sessions, registrations and attendance reports of a town hall are not documented and are refused.",
+                    "Seed 004 (beta) and the current v1.0 tables (Create, 2026-05-05; getVapidPublicKey, 2026-09-17) list virtualEventTownhall permissions, but the virtual-event page documents only webinar resource URLs. The town hall row keeps the webinar's event form (townhalls/{id}, updated only) by analogy; sessions, registrations and attendance reports of a town hall are not documented and are refused.",
                 }
               : {}),
-            ...(path.endsWith("/sessions") || path.endsWith("/registrations") || type === "virtualEvent"
+            ...(type === "virtualEventTownhall" && version === "v1.0"
+              ? { seedView: "beta only (seed 004)" }
+              : path.endsWith("/sessions") || path.endsWith("/registrations") || type === "virtualEvent"
               ? { seedView: "not listed (the seeds list virtualEventWebinar only, with any change type on {id}, sessions, registrations and getAttendanceReports)" }
               : type === "virtualEventWebinar"
                 ? { seedView: "any change type; sessions, registrations and getAttendanceReports on the same row; all clouds" }
@@ -870,6 +899,7 @@ function expand(scenario: Scenario): ResourceRule[] {
       id: `${apiVersion}/${shared.resourceType}/${variant ?? (paths[0] ?? "").split("?")[0]}`,
       apiVersion,
       checkedAgainst: specific.sources.map((source) => ({ source, dated: datedSource(source) })),
+      checkedOn: tableCheckedOn,
     };
   });
 }

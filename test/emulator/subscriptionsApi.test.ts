@@ -39,6 +39,11 @@ describe("the subscriptions API", () => {
     return call(harness.emulator, "POST", `/${version}/subscriptions`, { token, body: messagesSubscription(harness, resolved) });
   };
   const theRsaCertificate = () => rsaCertificate;
+  /**
+   * Outlook rich notifications need $select in the resource (rich-notifications page, Outlook rows), so
+   * every rich message subscription here names the properties it wants.
+   */
+  const richMessages = { resource: "users/alice@contoso.com/messages?$select=subject,from", includeResourceData: true, encryptionCertificateId: "key-1" };
 
   test("creates a subscription with 201 and Graph's shape", async () => {
     const { emulator } = harness;
@@ -144,7 +149,7 @@ describe("the subscriptions API", () => {
 
   test.each([
     ["Outlook messages, basic", {}, 10080],
-    ["Outlook messages with resource data", { includeResourceData: true, encryptionCertificate: theRsaCertificate, encryptionCertificateId: "key-1" }, 1440],
+    ["Outlook messages with resource data", { ...richMessages, encryptionCertificate: theRsaCertificate }, 1440],
     ["users", { resource: "users", changeType: "updated" }, 41760],
   ])("refuses an expiration over the maximum for %s", async (_case, overrides, maximum) => {
     const { emulator } = harness;
@@ -211,9 +216,26 @@ describe("the subscriptions API", () => {
     expect(Date.parse(body.expirationDateTime)).toBe(instant);
   });
 
+  describe("Outlook rich notifications and $select (the rule the validator enforces, from the same row)", () => {
+    test.each([
+      ["messages with resource data and $select", 201, { ...richMessages }],
+      ["events with resource data and $select", 201, { ...richMessages, resource: "users/alice@contoso.com/events?$select=subject" }],
+      ["messages with resource data, no $select", 400, { ...richMessages, resource: "users/alice@contoso.com/messages" }],
+      ["contacts in a folder with resource data, no $select", 400, { ...richMessages, resource: "users/alice@contoso.com/contactFolders/f1/contacts" }],
+      ["messages without resource data, no $select", 201, { resource: "users/alice@contoso.com/messages" }],
+    ])("%s: answers %i", async (_case, status, overrides) => {
+      const answer = await create({ encryptionCertificate: theRsaCertificate, ...overrides, expirationDateTime: minutesFromNow(harness.emulator, 60) });
+      expect(answer.status).toBe(status);
+      if (status === 400) {
+        expect(answer.body.error).toMatchObject({ code: "InvalidRequest", message: expect.stringMatching(/^resource: \w+ notifications with resource data .* require \$select in the resource/) });
+        expect(harness.emulator.admin.listSubscriptions()).toEqual([]);
+      }
+    });
+  });
+
   describe("encryptionCertificate", () => {
     const withCertificate = (encryptionCertificate: string, encryptionCertificateId = "key-1") =>
-      create({ includeResourceData: true, encryptionCertificate, encryptionCertificateId, expirationDateTime: minutesFromNow(harness.emulator, 60) });
+      create({ ...richMessages, encryptionCertificate, encryptionCertificateId, expirationDateTime: minutesFromNow(harness.emulator, 60) });
 
     test.each([
       ["2048 bits", () => rsaCertificate],

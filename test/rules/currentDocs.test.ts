@@ -1,7 +1,6 @@
 import { validateSubscription, type ValidationContext } from "../../provider/rules/validate";
 import { matchRule, parseResource } from "../../provider/rules/resourcePath";
-import { queryRuleFailures } from "../../provider/rules/queryRules";
-import { ruleTable, type ResourceRule } from "../../provider/rules/ruleTable";
+import { ruleTable, tableCheckedOn, type ResourceRule } from "../../provider/rules/ruleTable";
 import { clouds, permissionTypes, type ApiVersion, type Cloud, type PermissionType } from "../../provider/subscription/schema";
 
 /**
@@ -42,8 +41,22 @@ describe("paths the current docs list", () => {
   });
 });
 
-describe("change types per path (virtual-event page)", () => {
+describe("change types per path (virtual-event page, print page, subscription resource page)", () => {
   it.each([
+    ["communications/callRecords", "created,updated", true],
+    ["communications/callRecords", "deleted", false],
+    ["communications/presences/u1", "updated", true],
+    ["communications/presences/u1", "created", false],
+    ["print/printers/p1/jobs", "updated", true],
+    ["print/printers/p1/jobs", "created", false],
+    ["print/taskDefinitions/d1/tasks", "created", true],
+    ["print/taskDefinitions/d1/tasks", "updated", false],
+    ["sites/s1/lists/l1", "updated", true],
+    ["sites/s1/lists/l1", "created", false],
+    ["users/u1", "updated,deleted", true],
+    ["users/u1", "created", false],
+    ["groups/g1/members", "updated", true],
+    ["groups/g1/members", "created", false],
     ["solutions/virtualEvents/webinars/w1", "updated", true],
     ["solutions/virtualEvents/webinars/w1", "created", false],
     ["solutions/virtualEvents/webinars/w1", "deleted", false],
@@ -54,7 +67,8 @@ describe("change types per path (virtual-event page)", () => {
     ["solutions/virtualEvents/events", "created", true],
     ["solutions/virtualEvents/events", "updated", false],
   ] as const)("%s with %s: valid %p", (resource, changeType, valid) => {
-    const result = check({ resource, changeType });
+    const printOptions = resource.startsWith("print/printers") ? { notificationQueryOptions: "$filter = isFetchable eq true" } : {};
+    const result = check({ resource, changeType, lifetimeMinutes: 60, ...printOptions });
     expect(result.valid).toBe(valid);
     if (!valid) expect(result.failures).toEqual([{ property: "changeType", reason: expect.stringContaining("which Graph does not send") }]);
   });
@@ -113,13 +127,6 @@ describe("rules stated on resource pages", () => {
     expect(result.valid).toBe(valid);
   });
 
-  it("lets the emulator skip only the $select-with-resource-data rule", () => {
-    const rule = ruleTable.find((row) => row.id === "v1.0/message/users/{id}/messages")!;
-    const parsed = parseResource("users/u1/messages");
-    if (!parsed.ok) throw new Error("unparsed");
-    expect(queryRuleFailures(rule, parsed.value, { includeResourceData: true })).toHaveLength(1);
-    expect(queryRuleFailures(rule, parsed.value, { includeResourceData: true, skip: ["selectWithResourceData"] })).toEqual([]);
-  });
 });
 
 describe("availability by API version, from the current docs", () => {
@@ -132,7 +139,7 @@ describe("availability by API version, from the current docs", () => {
     ["appCatalogs/teamsApps/a1/installedToOnlineMeetings/getAllRecordings", "v1.0", false],
     ["communications/onlineMeetings(joinWebUrl='x')/meetingCallEvents", "v1.0", false],
     ["solutions/virtualEvents/webinars/w1", "v1.0", true],
-    ["solutions/virtualEvents/townhalls/t1", "v1.0", false],
+    ["solutions/virtualEvents/townhalls/t1", "v1.0", true],
     ["solutions/virtualEvents/townhalls/t1", "beta", true],
   ] as const)("%s on %s: documented %p", (resource, version, documented) => {
     expect(matchRule(resource, version) !== undefined).toBe(documented);
@@ -142,16 +149,21 @@ describe("availability by API version, from the current docs", () => {
     expect(ruleTable.find((row) => row.id === "v1.0/aiInteraction/copilot/interactionHistory/getAllEnterpriseInteractions")?.seedView).toBe("beta only (seed 004)");
   });
 
-  it.each(ruleTable.map((rule) => [rule.id, rule] as const))("%s records each source with the date it was checked against", (_id, rule: ResourceRule) => {
+  it.each(ruleTable.map((rule) => [rule.id, rule] as const))("%s records each source with the date it was checked against, and the day it was checked", (_id, rule: ResourceRule) => {
     expect(rule.checkedAgainst.map((entry) => entry.source)).toEqual(rule.sources);
     for (const entry of rule.checkedAgainst) expect(entry.dated).toMatch(/^(\d{4}-\d{2}-\d{2}|n\.d\.)$/);
+    expect(rule.checkedOn).toBe(tableCheckedOn);
   });
 });
 
 describe("availability by national cloud", () => {
   const cases: [string, string, readonly Cloud[]][] = [
     ["virtual event", "solutions/virtualEvents/webinars/w1", ["global"]],
+    ["virtual-event sessions", "solutions/virtualEvents/webinars/w1/sessions", ["global"]],
+    ["virtual events of a tenant", "solutions/virtualEvents/events", ["global"]],
     ["metered Teams path without a model", "chats/getAllMessages", ["global"]],
+    ["metered Teams path with model=B", "users/u1/chats/getAllMessages?model=B", ["global"]],
+    ["metered Teams members path", "teams/getAllMembers", ["global"]],
     ["todoTask", "me/todo/lists/l1/tasks", ["global"]],
     ["Outlook message", "me/messages", clouds],
     ["chat", "chats/c1", clouds],

@@ -87,9 +87,16 @@ describe("ruleTable", () => {
     expect(row(id).paymentModels).toBe(models);
   });
 
-  it("follows each API version's own pages for todoTask application permissions", () => {
-    expect(permissionsFor(row("v1.0/todoTask/me/todo/lists/{id}/tasks"), "application")).toBeNull();
-    expect(permissionsFor(row("beta/todoTask/me/todo/lists/{id}/tasks"), "application")).toEqual(["Tasks.ReadWrite.All"]);
+  it("allows todoTask with application permissions on both versions, as the newest tables do, overriding the v1.0 seeds on record", () => {
+    for (const version of ["v1.0", "beta"]) {
+      expect(permissionsFor(row(`${version}/todoTask/me/todo/lists/{id}/tasks`), "application")).toEqual(["Tasks.ReadWrite.All"]);
+    }
+    expect(row("v1.0/todoTask/me/todo/lists/{id}/tasks").overrides?.map((override) => [override.source.slice(6, 9), override.column, override.documented])).toEqual([
+      ["000", "application", null],
+      ["001", "application", null],
+      ["002", "application", null],
+      ["003", "application", null],
+    ]);
   });
 
   it("keeps delegated chatMessage on chats/{id}/messages, overriding seed 003 on record", () => {

@@ -108,15 +108,18 @@ describe("validateSubscription", () => {
   describe("permission type", () => {
     it.each([
       ["presence", "communications/presences/u1", "application", "updated", /does not support application permissions; it supports delegated-work \(Presence\.Read\.All\)/],
-      ["todoTask on v1.0", "users/u1/todo/lists/l1/tasks", "application", "created", /does not support application permissions; it supports delegated-work \(Tasks\.ReadWrite\); delegated-personal \(Tasks\.ReadWrite\)/],
+      ["group conversations", "groups/g1/conversations", "application", "created", /does not support application permissions; it supports delegated-work \(Group\.Read\.All\)/],
       ["chats/getAllMessages", "chats/getAllMessages", "delegated-work", "created", /does not support delegated-work permissions; it supports application \(Chat\.Read\.All\)/],
     ] as const)("refuses %s with a permission type it does not support, naming the supported ones", (_name, resource, permissionType, changeType, reason) => {
       const result = validateSubscription(inputs({ resource, changeType, lifecycleNotificationUrl: "https://example.com/l" }), { ...v1, permissionType });
       expect(result.failures).toEqual([{ property: "resource", reason: expect.stringMatching(reason) }]);
     });
 
-    it("allows todoTask with application permissions on beta, where 004 documents Tasks.ReadWrite.All", () => {
-      expect(validateSubscription(inputs({ resource: "users/u1/todo/lists/l1/tasks" }), { ...beta, permissionType: "application" }).valid).toBe(true);
+    it.each([
+      ["v1.0", v1],
+      ["beta", beta],
+    ])("allows todoTask with application permissions on %s, where the newest tables document Tasks.ReadWrite.All", (_version, context) => {
+      expect(validateSubscription(inputs({ resource: "users/u1/todo/lists/l1/tasks" }), { ...context, permissionType: "application" }).valid).toBe(true);
     });
 
     it("refuses me/ paths with application permissions and names the users/{id} form", () => {
