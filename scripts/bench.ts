@@ -99,16 +99,26 @@ async function main(): Promise<void> {
     for (const latencyMs of latencies) {
       for (const n of counts) {
         const say = (what: string) => process.stdout.write(`bench: ${new Date().toISOString()} latency ${latencyMs} ms, N ${n}: ${what}\n`);
-        for (const contestant of contestants) {
-          if (!chosen.has(contestant)) continue;
-          emulator.admin.reset();
-          emulator.admin.setLatency(latencyMs);
-          say(contestant);
-          results.push(
-            ...(contestant === "raw"
-              ? await raw(emulator, receiver.url, n, latencyMs)
-              : await pulumiContestant(contestant, programs[contestant], emulator, workDir, n, latencyMs, receiver.url, { cpuProfileDir, commands: chosenCommands })),
-          );
+        emulator.admin.reset();
+        emulator.admin.setLatency(latencyMs);
+        const setting: Setting = { emulator, workDir, n, latencyMs, webhook: receiver.url, cpuProfileDir };
+        const running = [
+          ...(chosen.has("floor") ? [new PulumiContestant("floor", programs.floor, setting)] : []),
+          ...(chosen.has("ours") ? [new PulumiContestant("ours", programs.ours, setting)] : []),
+          ...(chosen.has("raw") ? [new RawContestant(setting)] : []),
+        ];
+        for (const contestant of running) await contestant.prepare();
+        // Command by command, each contestant in turn: whatever else the machine does at some moment
+        // weighs on both sides of a ratio alike, instead of on whichever contestant ran then.
+        for (const command of commands) {
+          if (!chosenCommands.has(command)) continue;
+          // Graph's clock moves once for everyone: the renewal finds every subscription due.
+          if (command === "renewal up --refresh") emulator.admin.advanceClock(lifetimeMinutes - renewBeforeMinutes + 1);
+          for (const contestant of running) {
+            say(`${contestant.name} ${command}`);
+            const measured = await contestant.run(command);
+            if (measured) results.push(measured);
+          }
         }
         // After every N, so an interrupted run still leaves a consistent report.
         writeReport(values.out!, results, validation);
@@ -123,22 +133,62 @@ async function main(): Promise<void> {
   }
 }
 
-/** The same requests as the provider makes, from one process with one token, 64 at a time. */
-async function raw(emulator: RunningEmulator, webhook: string, n: number, latencyMs: number): Promise<Measurement[]> {
-  const client = emulator.clients[0]!;
-  const tokenResponse = await fetch(`${emulator.url}/${client.tenantId}/oauth2/v2.0/token`, {
-    method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams({ grant_type: "client_credentials", client_id: client.clientId, client_secret: client.clientSecret, scope: `${emulator.url}/.default` }),
-  });
-  const { access_token: token } = (await tokenResponse.json()) as { access_token: string };
-  const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
-  const graph = `${emulator.url}/v1.0/subscriptions`;
-  const ids: string[] = [];
-  const expiry = () => new Date(Date.now() + lifetimeMinutes * 60_000).toISOString();
-  const timed = async (command: Command, work: (i: number) => Promise<unknown>): Promise<Measurement> => {
+/** Where and how big one round of the benchmark is: the same for every contestant. */
+interface Setting {
+  emulator: RunningEmulator;
+  workDir: string;
+  n: number;
+  latencyMs: number;
+  webhook: string;
+  cpuProfileDir: string | undefined;
+}
+
+/**
+ * The same requests as the provider makes, from one process with one token, 64 at a time. Its
+ * subscriptions watch other mailboxes than the Pulumi contestants', which share Graph with it.
+ */
+class RawContestant {
+  readonly name = "raw";
+  private headers: Record<string, string> = {};
+  private readonly ids: string[] = [];
+
+  constructor(private readonly setting: Setting) {}
+
+  async prepare(): Promise<void> {
+    const { emulator } = this.setting;
+    const client = emulator.clients[0]!;
+    const tokenResponse = await fetch(`${emulator.url}/${client.tenantId}/oauth2/v2.0/token`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ grant_type: "client_credentials", client_id: client.clientId, client_secret: client.clientSecret, scope: `${emulator.url}/.default` }),
+    });
+    const { access_token: token } = (await tokenResponse.json()) as { access_token: string };
+    this.headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
+  }
+
+  async run(command: Command): Promise<Measurement | undefined> {
+    const { emulator, n, latencyMs, webhook } = this.setting;
+    const graph = `${emulator.url}/v1.0/subscriptions`;
+    const headers = this.headers;
+    const ids = this.ids;
+    const expiry = () => new Date(emulator.admin.now().getTime() + lifetimeMinutes * 60_000).toISOString();
+    const work: Partial<Record<Command, (i: number) => Promise<unknown>>> = {
+      up: async (i) => {
+        const body = { ...subscriptionBody(webhook, i), resource: `users/aaaaaaaa-0000-4000-8000-${String(i).padStart(12, "0")}/messages`, expirationDateTime: expiry() };
+        const response = await fetch(graph, { method: "POST", headers, body: JSON.stringify(body) });
+        ids[i] = ((await response.json()) as { id: string }).id;
+      },
+      "preview --refresh": (i) => fetch(`${graph}/${ids[i]}`, { headers }).then((r) => r.text()),
+      "renewal up --refresh": async (i) => {
+        await fetch(`${graph}/${ids[i]}`, { headers }).then((r) => r.text());
+        await fetch(`${graph}/${ids[i]}`, { method: "PATCH", headers, body: JSON.stringify({ expirationDateTime: expiry() }) }).then((r) => r.text());
+      },
+      destroy: (i) => fetch(`${graph}/${ids[i]}`, { method: "DELETE", headers }).then((r) => r.text()),
+    };
+    const each = work[command];
+    if (!each) return undefined; // a preview sends nothing to Graph
     const started = Date.now();
-    await inBatches(n, 64, work);
+    await inBatches(n, 64, each);
     return {
       latencyMs,
       n,
@@ -149,19 +199,7 @@ async function raw(emulator: RunningEmulator, webhook: string, n: number, latenc
       graphRequestsPerResource: command === "renewal up --refresh" ? 2 : 1,
       tokenRequests: command === "up" ? 1 : 0,
     };
-  };
-  return [
-    await timed("up", async (i) => {
-      const response = await fetch(graph, { method: "POST", headers, body: JSON.stringify({ ...subscriptionBody(webhook, i), expirationDateTime: expiry() }) });
-      ids[i] = ((await response.json()) as { id: string }).id;
-    }),
-    await timed("preview --refresh", (i) => fetch(`${graph}/${ids[i]}`, { headers }).then((r) => r.text())),
-    await timed("renewal up --refresh", async (i) => {
-      await fetch(`${graph}/${ids[i]}`, { headers }).then((r) => r.text());
-      await fetch(`${graph}/${ids[i]}`, { method: "PATCH", headers, body: JSON.stringify({ expirationDateTime: expiry() }) }).then((r) => r.text());
-    }),
-    await timed("destroy", (i) => fetch(`${graph}/${ids[i]}`, { method: "DELETE", headers }).then((r) => r.text())),
-  ];
+  }
 }
 
 async function inBatches(n: number, width: number, work: (i: number) => Promise<unknown>): Promise<void> {
@@ -198,24 +236,27 @@ function installPrograms(workDir: string): { floor: string; ours: string } {
   return programs;
 }
 
-async function pulumiContestant(
-  contestant: "floor" | "ours",
-  program: string,
-  emulator: RunningEmulator,
-  workDir: string,
-  n: number,
-  latencyMs: number,
-  webhook: string,
-  { cpuProfileDir, commands: chosenCommands }: { cpuProfileDir: string | undefined; commands: ReadonlySet<string> },
-): Promise<Measurement[]> {
-  const dir = path.join(workDir, `${contestant}-${latencyMs}-${n}`);
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: msgraph-bench-${contestant}\nruntime: nodejs\nmain: ${JSON.stringify(program)}\n`);
-  const project = new PulumiProject({ dir, stack: "bench", backendDir: path.join(workDir, "backend"), pulumiHome: path.join(workDir, "pulumi-home"), passphrase: "bench" });
-  const client = emulator.clients[0]!;
-  const template = { ...subscriptionBody(webhook, 0), resource: "users/bbbbbbbb-0000-4000-8000-{i}/messages", lifetimeMinutes, renewBeforeMinutes };
-  const config = (generation: string) =>
-    contestant === "floor"
+/** One of the two Pulumi programs (bench/floor, bench/ours) as its own project and stack. */
+class PulumiContestant {
+  private readonly project: PulumiProject;
+
+  constructor(
+    readonly name: "floor" | "ours",
+    program: string,
+    private readonly setting: Setting,
+  ) {
+    const { workDir, latencyMs, n } = setting;
+    const dir = path.join(workDir, `${name}-${latencyMs}-${n}`);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: msgraph-bench-${name}\nruntime: nodejs\nmain: ${JSON.stringify(program)}\n`);
+    this.project = new PulumiProject({ dir, stack: "bench", backendDir: path.join(workDir, "backend"), pulumiHome: path.join(workDir, "pulumi-home"), passphrase: "bench" });
+  }
+
+  private config(generation: string): Record<string, unknown> {
+    const { emulator, n, latencyMs, webhook } = this.setting;
+    const client = emulator.clients[0]!;
+    const template = { ...subscriptionBody(webhook, 0), resource: "users/bbbbbbbb-0000-4000-8000-{i}/messages", lifetimeMinutes, renewBeforeMinutes };
+    return this.name === "floor"
       ? { count: n, latencyMs, generation, template }
       : {
           "msgraph:tenantId": client.tenantId,
@@ -226,24 +267,27 @@ async function pulumiContestant(
           count: n,
           template,
         };
-  await project.setConfig(config("0"));
-  const measurements: Measurement[] = [];
-  for (const command of commands) {
-    if (!chosenCommands.has(command)) continue;
+  }
+
+  async prepare(): Promise<void> {
+    await this.project.setConfig(this.config("0"));
+  }
+
+  async run(command: Command): Promise<Measurement> {
+    const { emulator, n, latencyMs, cpuProfileDir } = this.setting;
     const env: Record<string, string> = { NODE_EXTRA_CA_CERTS: emulator.caFile };
     if (cpuProfileDir !== undefined) {
-      const dir = path.join(cpuProfileDir, `${contestant}-${latencyMs}-${n}-${command.replace(/\W+/g, "-")}`);
+      const dir = path.join(cpuProfileDir, `${this.name}-${latencyMs}-${n}-${command.replace(/\W+/g, "-")}`);
       fs.mkdirSync(dir, { recursive: true });
       env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ""} --require ${path.join(__dirname, "cpuProfileHook.js")}`.trim();
       env.MSGRAPH_CPU_PROF_DIR = dir;
     }
-    if (command === "renewal up --refresh") {
-      if (contestant === "floor") await project.setConfig(config("1"));
-      else emulator.admin.advanceClock(lifetimeMinutes - renewBeforeMinutes + 1);
-    }
+    // The floor has no Graph: a new generation makes every resource update instead.
+    if (command === "renewal up --refresh" && this.name === "floor") await this.project.setConfig(this.config("1"));
     emulator.admin.clearRequestLog();
     const peaks = new ProcessPeaks({ provider: /cmd\/dynamic-provider/, program: /cmd\/run/ });
     const started = Date.now();
+    const project = this.project;
     const result: RunResult =
       command === "preview"
         ? await project.preview([], { env })
@@ -256,23 +300,22 @@ async function pulumiContestant(
               : await project.up([], { env });
     const seconds = (Date.now() - started) / 1000;
     const peak = peaks.stop();
-    if (result.code !== 0) process.stderr.write(`bench: ${contestant} ${command} exited ${result.code}:\n${result.output.slice(-3000)}\n`);
+    if (result.code !== 0) process.stderr.write(`bench: ${this.name} ${command} exited ${result.code}:\n${result.output.slice(-3000)}\n`);
     const log = emulator.admin.requestLog();
     const graphRequests = log.filter((entry) => /^\/(v1\.0|beta)\/subscriptions/.test(entry.path)).length;
     const tokenRequests = log.filter((entry) => /\/oauth2\/v2\.0\/token(\?|$)/.test(entry.path)).length;
-    measurements.push({
+    return {
       latencyMs,
       n,
-      contestant,
+      contestant: this.name,
       command,
       seconds,
       exit: result.code,
-      ...(contestant === "ours" ? { graphRequestsPerResource: graphRequests / n, tokenRequests } : {}),
+      ...(this.name === "ours" ? { graphRequestsPerResource: graphRequests / n, tokenRequests } : {}),
       providerPeakMb: peak.provider,
       programPeakMb: peak.program,
-    });
+    };
   }
-  return measurements;
 }
 
 interface ValidationFigures {
