@@ -310,9 +310,12 @@ function isTransient(error: unknown): boolean {
 
 function hintFor(operation: GraphOperation, status: number): string | undefined {
   if (status === 401) return "The access token was refused: check msgraph:tenantId, msgraph:clientId and the credential, and that msgraph:cloud matches the tenant's cloud";
-  if (status === 403) return "The app lacks a permission Graph requires for this resource, or a subscription quota is exhausted (Graph's message says which); grant the permission named by `msgraph-subscriptions validate` and grant admin consent";
+  if (status === 403) {
+    return "The app lacks a permission Graph requires for this resource, or a subscription quota is exhausted (Graph's message says which). " +
+      "For a permission, grant one of those `pulumi preview` names for this resource (docs/rule-table.md lists them) and grant admin consent; " +
+      "for \"Maximum number of subscriptions has been reached\", delete subscriptions this app no longer needs (docs/troubleshooting.md)";
+  }
   if (status === 404 && (operation === "update" || operation === "reauthorize")) return "The subscription no longer exists in Graph (deleted or expired). Run `pulumi up --refresh` so Pulumi notices and creates it again";
-  if (status === 429) return "Graph is throttling this app even after retries; run again later";
   return undefined;
 }
 
