@@ -6,6 +6,7 @@ import type { EmulatorAdmin } from "./admin";
 import type { Authority } from "./authority";
 import type { EmulatedClock } from "./clock";
 import type { Faults } from "./faults";
+import { handleInstanceDiscovery } from "./discovery";
 import { handleGraphRequest } from "./graphApi";
 import { GraphError, graphErrorBody } from "./graphErrors";
 import { BodyTooLargeError, delay, header, readBody, type EmulatorRequest, type EmulatorResponse } from "./http";
@@ -83,6 +84,7 @@ async function handle(parts: ServerParts, incoming: IncomingMessage, outgoing: S
     const apply = async (): Promise<EmulatorResponse> => {
       try {
         return (await parts.authority.handle(received))
+          ?? handleInstanceDiscovery(received, parts.baseUrl())
           ?? (await handleGraphRequest(received, { authority: parts.authority, store: parts.store, throttle: parts.throttle, baseUrl: parts.baseUrl() }))
           ?? notFoundRoute(received.path);
       } catch (error) {
@@ -144,7 +146,7 @@ function errorResponse(error: unknown, identity: { requestId: string; clientRequ
 }
 
 function notFoundRoute(path: string): never {
-  throw new GraphError(404, "NotFound", `The emulator serves /v1.0, /beta, /{tenant}/oauth2/v2.0/token and /_emulator; nothing at '${path}'.`);
+  throw new GraphError(404, "NotFound", `The emulator serves /v1.0, /beta, /{tenant}/oauth2/v2.0/token, /{tenant}/discovery/instance and /_emulator; nothing at '${path}'.`);
 }
 
 function send(

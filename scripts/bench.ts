@@ -1,9 +1,11 @@
 /**
- * The performance benchmark: three contestants side by side, in one run on one machine, against the emulator.
+ * The performance benchmark: four contestants side by side, in one run on one machine, against the emulator.
  *
  * - raw: a plain HTTPS client sending the same Graph requests with one token (what the network costs);
  * - floor: N dynamic resources whose provider only waits the injected latency (what the Pulumi engine costs);
- * - ours: N Subscription resources of this package through plain `pulumi`.
+ * - ours: N Subscription resources of this package through plain `pulumi`;
+ * - terraform: the peer, Terraform with Microsoft's msgraph provider (scripts/benchPeer.ts), when
+ *   scripts/terraform-cli.sh finds or builds it; otherwise the report says why it is missing.
  *
  * For each latency and N it times preview, up, preview --refresh, a renewal up (after the emulator's clock
  * moves past renewBeforeMinutes) and destroy, and records Graph requests per resource, token requests per
@@ -11,7 +13,7 @@
  * per latency (bench/*.svg). No test asserts on these timings.
  *
  *   npm run bench [-- --n 1,50,200,1000] [-- --latency 0,100] [-- --out BENCHMARKS.md]
- *                 [-- --contestants raw,floor,ours] [-- --commands "up,preview --refresh,destroy"] [-- --cpu-prof DIR]
+ *                 [-- --contestants raw,floor,ours,terraform] [-- --commands "up,preview --refresh,destroy"] [-- --cpu-prof DIR]
  *
  * --commands picks a subset for a quick look (a command that needs resources needs `up` before it); the
  * report then leaves the others out.
@@ -30,6 +32,7 @@ import { startEmulator, startWebhookReceiver, type RunningEmulator } from "../em
 import { lineChart } from "./chart";
 import { PulumiProject, repoRoot, type RunResult } from "./pulumiProject";
 import { ProcessPeaks } from "./processPeaks";
+import { TerraformPeer, terraformPeerBinaries, type PeerBinaries } from "./benchPeer";
 import { ruleTable } from "../provider/rules/ruleTable";
 import { validateSubscription } from "../provider/rules/validate";
 
@@ -39,7 +42,7 @@ import { validateSubscription } from "../provider/rules/validate";
  */
 const commands = ["preview", "up", "preview --refresh", "renewal up --refresh", "destroy"] as const;
 type Command = (typeof commands)[number];
-const contestants = ["raw", "floor", "ours"] as const;
+const contestants = ["raw", "floor", "ours", "terraform"] as const;
 type Contestant = (typeof contestants)[number];
 
 interface Measurement {
@@ -92,6 +95,7 @@ async function main(): Promise<void> {
   const receiver = await startWebhookReceiver({ stateDir: path.join(workDir, "emulator") });
   tls.setDefaultCACertificates([...tls.getCACertificates("default"), emulator.caPem]);
   const programs = installPrograms(workDir);
+  const peer = chosen.has("terraform") ? findPeer() : undefined;
   const results: Measurement[] = [];
   const validation = validationMicroBenchmark();
   process.stdout.write(`bench: validation ${validation.meanMicroseconds.toFixed(1)} µs per call (p99 ${validation.p99Microseconds.toFixed(1)} µs)\n`);
@@ -102,35 +106,49 @@ async function main(): Promise<void> {
         emulator.admin.reset();
         emulator.admin.setLatency(latencyMs);
         const setting: Setting = { emulator, workDir, n, latencyMs, webhook: receiver.url, cpuProfileDir };
-        const running = [
+        const running: Runner[] = [
           ...(chosen.has("floor") ? [new PulumiContestant("floor", programs.floor, setting)] : []),
           ...(chosen.has("ours") ? [new PulumiContestant("ours", programs.ours, setting)] : []),
           ...(chosen.has("raw") ? [new RawContestant(setting)] : []),
+          ...(peer?.binaries ? [new TerraformContestant(setting, peer.binaries)] : []),
         ];
-        for (const contestant of running) await contestant.prepare();
-        // Command by command, each contestant in turn: whatever else the machine does at some moment
-        // weighs on both sides of a ratio alike, instead of on whichever contestant ran then.
-        for (const command of commands) {
-          if (!chosenCommands.has(command)) continue;
-          // Graph's clock moves once for everyone: the renewal finds every subscription due.
-          if (command === "renewal up --refresh") emulator.admin.advanceClock(lifetimeMinutes - renewBeforeMinutes + 1);
-          for (const contestant of running) {
-            say(`${contestant.name} ${command}`);
-            const measured = await contestant.run(command);
-            if (measured) results.push(measured);
+        try {
+          for (const contestant of running) await contestant.prepare();
+          // Command by command, each contestant in turn: whatever else the machine does at some moment
+          // weighs on both sides of a ratio alike, instead of on whichever contestant ran then.
+          for (const command of commands) {
+            if (!chosenCommands.has(command)) continue;
+            // Graph's clock moves once for everyone: the renewal finds every subscription due.
+            if (command === "renewal up --refresh") emulator.admin.advanceClock(lifetimeMinutes - renewBeforeMinutes + 1);
+            for (const contestant of running) {
+              say(`${contestant.name} ${command}`);
+              const measured = await contestant.run(command);
+              if (measured) results.push(measured);
+            }
           }
+        } finally {
+          for (const contestant of running) await contestant.close?.();
         }
         // After every N, so an interrupted run still leaves a consistent report.
-        writeReport(values.out!, results, validation);
+        writeReport(values.out!, results, validation, peer);
       }
     }
-    writeReport(values.out!, results, validation);
+    writeReport(values.out!, results, validation, peer);
     process.stdout.write(`bench: wrote ${values.out}\n`);
   } finally {
     await receiver.close();
     await emulator.close();
     fs.rmSync(workDir, { recursive: true, force: true });
   }
+}
+
+/** One contestant of one round: prepared once, then run command by command in turn with the others. */
+interface Runner {
+  readonly name: string;
+  prepare(): Promise<void>;
+  /** undefined when the contestant has nothing to do for the command (raw has no preview). */
+  run(command: Command): Promise<Measurement | undefined>;
+  close?(): Promise<void>;
 }
 
 /** Where and how big one round of the benchmark is: the same for every contestant. */
@@ -141,6 +159,80 @@ interface Setting {
   latencyMs: number;
   webhook: string;
   cpuProfileDir: string | undefined;
+}
+
+/** What the report says about the peer: its versions, or why it is missing. */
+interface PeerSummary {
+  binaries?: PeerBinaries;
+  note: string;
+}
+
+function findPeer(): PeerSummary {
+  try {
+    const binaries = terraformPeerBinaries("terraform");
+    return { binaries, note: `Terraform (${path.basename(path.dirname(binaries.cli))}) with the msgraph provider ${binaries.providerVersion}` };
+  } catch (error) {
+    process.stderr.write(`bench: the Terraform peer is left out: ${(error as Error).message}\n`);
+    return { note: `left out of this run: ${(error as Error).message}` };
+  }
+}
+
+/**
+ * The peer: Terraform with Microsoft's msgraph provider, one `msgraph_resource` per subscription, through a
+ * loopback proxy to the emulator (scripts/benchPeer.ts says why it needs one). Its subscriptions watch other
+ * mailboxes than ours. Its parallelism is N (at least 10): the freedom Pulumi's engine has.
+ */
+class TerraformContestant {
+  readonly name = "terraform";
+  private readonly peer: TerraformPeer;
+
+  constructor(private readonly setting: Setting, binaries: PeerBinaries) {
+    const { emulator, workDir, n, latencyMs, webhook } = setting;
+    const client = emulator.clients[0]!;
+    this.peer = new TerraformPeer({
+      n,
+      graphUrl: emulator.url,
+      authorityUrl: emulator.url,
+      caFile: emulator.caFile,
+      tenantId: client.tenantId,
+      clientId: client.clientId,
+      clientSecret: client.clientSecret,
+      workDir: path.join(workDir, `terraform-${latencyMs}-${n}`),
+      notificationUrl: subscriptionBody(webhook, 0).notificationUrl,
+      resourceTemplate: "users/cccccccc-0000-4000-8000-{i}/messages",
+      lifetimeMinutes,
+      // The benchmark moves Graph's clock once for every contestant before the renewal.
+      renewAdvanceMinutes: 0,
+      binaries,
+    });
+  }
+
+  prepare(): Promise<void> {
+    return this.peer.start();
+  }
+
+  async run(command: Command): Promise<Measurement> {
+    const { n, latencyMs } = this.setting;
+    const measured = await this.peer.run(command);
+    if (measured.outputTail) process.stderr.write(`bench: terraform ${command} exited ${measured.exit}:\n${measured.outputTail}\n`);
+    return {
+      latencyMs,
+      n,
+      contestant: "terraform",
+      command,
+      seconds: measured.seconds,
+      // plan -detailed-exitcode exits 2 when the refresh found changes: a finding, not a failure.
+      exit: command === "preview --refresh" && measured.exit === 2 ? 0 : measured.exit,
+      graphRequestsPerResource: measured.graphRequestsPerResource,
+      tokenRequests: measured.tokenRequests,
+      providerPeakMb: measured.providerPeakMb,
+      programPeakMb: measured.cliPeakMb,
+    };
+  }
+
+  close(): Promise<void> {
+    return this.peer.close();
+  }
 }
 
 /**
@@ -354,15 +446,15 @@ function validationMicroBenchmark(rounds = 200): ValidationFigures {
   };
 }
 
-function writeReport(out: string, results: Measurement[], validation: ValidationFigures): void {
+function writeReport(out: string, results: Measurement[], validation: ValidationFigures, peer: PeerSummary | undefined): void {
   for (const latencyMs of new Set(results.map((r) => r.latencyMs))) {
     fs.mkdirSync(path.join(path.dirname(out), "bench"), { recursive: true });
     fs.writeFileSync(path.join(path.dirname(out), "bench", `up-latency-${latencyMs}.svg`), chart(results, latencyMs));
   }
-  fs.writeFileSync(out, report(results, validation));
+  fs.writeFileSync(out, report(results, validation, peer));
 }
 
-function report(results: Measurement[], validation: ValidationFigures): string {
+function report(results: Measurement[], validation: ValidationFigures, peer: PeerSummary | undefined): string {
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
   const find = (m: Pick<Measurement, "latencyMs" | "n" | "command">, contestant: Contestant) =>
     results.find((r) => r.latencyMs === m.latencyMs && r.n === m.n && r.command === m.command && r.contestant === contestant);
@@ -378,11 +470,13 @@ function report(results: Measurement[], validation: ValidationFigures): string {
     "- **floor**: the same resources (bench/floor: the same inputs, the same output properties at the same sizes), whose provider only waits the latency per create, read, update and delete: what the Pulumi engine itself costs for them.",
     "- **ours**: the same number of Subscription resources of this package (bench/ours, which differs from bench/floor only in the provider), plain `pulumi` against the emulator.",
     "- Both programs run in one consumer project outside the repository, with the packed package (`npm pack`) and the SDK installed from the registry, as users have them.",
+    `- **terraform**: the peer, ${peer?.note ?? "not asked for in this run"}. One \`msgraph_resource\` (url = \"subscriptions\") per subscription with the same body; \`plan\`, \`apply\`, \`plan -detailed-exitcode\` (Terraform's plan refreshes), \`apply\` with a new expirationDateTime, \`destroy\`, at \`-parallelism\` N (at least 10), the concurrency Pulumi's engine allows (Terraform's default is 10). The provider cannot be pointed at another Graph host, so it reaches the emulator through a loopback proxy (scripts/benchPeer.ts).`,
+    "- Contestants run in turn, command by command, against one emulator, so background load weighs on each side of a ratio alike.",
     "",
     "Latency is injected by the emulator on every Graph request. The renewal (`up --refresh`, as pipelines run it) follows a move of the emulator's clock past renewBeforeMinutes, so every subscription is read and renewed (GET, PATCH); the floor's renewal reads and updates every resource.",
     "",
-    "| Latency | N | Command | raw (s) | floor (s) | ours (s) | ours ÷ floor | Graph requests per resource | Token requests | Provider peak RSS (MB) | Program peak RSS (MB) |",
-    "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| Latency | N | Command | raw (s) | floor (s) | ours (s) | terraform (s) | ours ÷ floor | Graph requests per resource | Token requests | Provider peak RSS (MB) | Program peak RSS (MB) |",
+    "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
   const keys = [...new Map(results.map((r) => [`${r.latencyMs}/${r.n}/${r.command}`, r])).values()];
   for (const key of keys) {
@@ -390,7 +484,24 @@ function report(results: Measurement[], validation: ValidationFigures): string {
     const floor = find(key, "floor");
     const ratio = ours && floor && floor.seconds > 0 ? (ours.seconds / floor.seconds).toFixed(2) : "–";
     lines.push(
-      `| ${key.latencyMs} ms | ${key.n} | \`${key.command}\` | ${seconds(find(key, "raw"))} | ${seconds(floor)} | ${seconds(ours)} | ${ratio} | ${ours?.graphRequestsPerResource?.toFixed(2) ?? "–"} | ${ours?.tokenRequests ?? "–"} | ${ours?.providerPeakMb ?? "–"} | ${ours?.programPeakMb ?? "–"} |`,
+      `| ${key.latencyMs} ms | ${key.n} | \`${key.command}\` | ${seconds(find(key, "raw"))} | ${seconds(floor)} | ${seconds(ours)} | ${seconds(find(key, "terraform"))} | ${ratio} | ${ours?.graphRequestsPerResource?.toFixed(2) ?? "–"} | ${ours?.tokenRequests ?? "–"} | ${ours?.providerPeakMb ?? "–"} | ${ours?.programPeakMb ?? "–"} |`,
+    );
+  }
+  const peerRows = results.filter((r) => r.contestant === "terraform");
+  if (peerRows.length > 0) {
+    lines.push(
+      "",
+      "## The peer side by side",
+      "",
+      "Graph requests and token requests of Terraform's msgraph provider, next to ours. The provider reads each subscription back after every write until three reads agree, 5 s apart (its consistency check), so every create, update and delete takes at least 10 s however fast Graph answers, and costs several GETs.",
+      "",
+      "| Latency | N | Command | ours (s) | terraform (s) | terraform ÷ ours | ours: Graph requests per resource | terraform: Graph requests per resource | ours: token requests | terraform: token requests |",
+      "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|",
+      ...peerRows.map((tf) => {
+        const ours = find(tf, "ours");
+        const ratio = ours && ours.seconds > 0 ? (tf.seconds / ours.seconds).toFixed(2) : "–";
+        return `| ${tf.latencyMs} ms | ${tf.n} | \`${tf.command}\` | ${seconds(ours)} | ${seconds(tf)} | ${ratio} | ${ours?.graphRequestsPerResource?.toFixed(2) ?? "–"} | ${tf.graphRequestsPerResource?.toFixed(2) ?? "–"} | ${ours?.tokenRequests ?? "–"} | ${tf.tokenRequests ?? "–"} |`;
+      }),
     );
   }
   const charts = [...new Set(results.map((r) => r.latencyMs))].map((latency) => `![up time against N, latency ${latency} ms](bench/up-latency-${latency}.svg)`);

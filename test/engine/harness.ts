@@ -286,6 +286,17 @@ export class EngineStack {
     return this.pulumi.cancel();
   }
 
+  /** Sets the stack config for the given subscriptions without running a command, for scripts that run `pulumi` themselves. */
+  async configure(specs: SubscriptionSpecs): Promise<void> {
+    await this.pulumi.setConfig({ ...this.world.graphConfig(), ...this.extraConfig, ...programConfig(specs, this.world.secrets) });
+    this.lastConfig = "";
+  }
+
+  /** The environment `pulumi` runs with on this stack (CLI and Node on PATH, backend, passphrase, the emulator's CA), for scripts that run it themselves. */
+  environment(): NodeJS.ProcessEnv {
+    return this.pulumi.environment({ NODE_EXTRA_CA_CERTS: this.world.emulator.caFile });
+  }
+
   /** Runs a command after setting the given stack config (for programs other than the test program). */
   async runWithConfig(command: "up" | "preview" | "refresh" | "destroy", config: Record<string, unknown>, options: RunOptions = {}): Promise<RunResult> {
     await this.pulumi.setConfig(config);
