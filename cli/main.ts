@@ -2,6 +2,7 @@
 import { parseArgs } from "node:util";
 import { redact } from "../provider/redaction";
 import { apiVersions, clouds, permissionTypes, type ApiVersion, type Cloud, type PermissionType } from "../provider/subscription/schema";
+import { doctorCommand } from "./doctor";
 import {
   exitCode,
   parserOptions,
@@ -14,6 +15,7 @@ import {
   type CommandSpec,
   type ParsedCommandLine,
 } from "./help";
+import { statusCommand } from "./status";
 
 export type { CliOutput } from "./help";
 
@@ -117,6 +119,8 @@ export const commands = {
     examples: [`${programName} delete ${exampleId}`],
     run: (commandLine, out) => subscriptionCommand("delete", commandLine, out),
   },
+  status: statusCommand,
+  doctor: doctorCommand,
   emulator: {
     summary: "Start a local Microsoft Graph emulator (subscriptions API, sign-in, admin API) and a webhook receiver on localhost.",
     synopsis: "[--port N] [--webhook-port N] [--state-dir DIR] [--throttle]",

@@ -1,9 +1,11 @@
+import { graphLimits } from "../provider/limits";
 import type { Authority } from "./authority";
 import type { EmulatorClient } from "./clients";
 import type { EmulatedClock } from "./clock";
 import { graphDateTime } from "./clock";
 import type { ActiveFault, FaultSpec, FaultStats, Faults } from "./faults";
 import { json, type EmulatorRequest, type EmulatorResponse } from "./http";
+import type { ChangeNotificationSpec, LifecycleEvent, NotificationDelivery, Notifier } from "./notifier";
 import type { QuotaState, Quotas } from "./quotas";
 import type { RequestLog, RequestLogEntry } from "./requestLog";
 import { toGraphJson, type StoredSubscription, type SubscriptionChanges, type SubscriptionStore } from "./subscriptions";
@@ -12,7 +14,8 @@ import type { Throttle, ThrottleOptions, ThrottleState } from "./throttle";
 /**
  * Test controls, outside Graph's API: read and change subscriptions behind the provider's back, move the
  * clock, slow or fail requests, switch Graph's throttle on, lower quotas, read the request log and the
- * counts of faults served. Available in-process and over HTTPS under /_emulator/.
+ * counts of faults served, send change and lifecycle notifications (notifier.ts). Available in-process and
+ * over HTTPS under /_emulator/.
  */
 
 /** What a run went through: faults served by kind, and 429s from Graph's throttle. */
@@ -44,6 +47,7 @@ export class EmulatorAdmin {
     private readonly baseUrl: () => string,
     private readonly throttle: Throttle,
     private readonly quotas: Quotas,
+    private readonly notifier: Notifier,
   ) {}
 
   /**
@@ -75,8 +79,12 @@ export class EmulatorAdmin {
     return adminView(subscription);
   }
 
+  /** A removal behind the app's back, which Graph reports with subscriptionRemoved where it supports that (notifier.ts). */
   deleteSubscription(id: string): boolean {
-    return this.store.adminDelete(id);
+    const subscription = this.store.adminGet(id);
+    const removed = this.store.adminDelete(id);
+    if (removed && subscription) this.notifier.removed(subscription);
+    return removed;
   }
 
   expireSubscription(id: string): boolean {
@@ -87,14 +95,45 @@ export class EmulatorAdmin {
     return this.clock.now();
   }
 
+  /** Subscriptions the move brings near expiry get reauthorizationRequired, in the background (notificationsSettled). */
   advanceClock(minutes: number): Date {
-    return this.clock.advanceMinutes(minutes);
+    const now = this.clock.advanceMinutes(minutes);
+    this.notifier.warnExpiring(this.store.all());
+    return now;
   }
 
   setClock(when: Date | string): Date {
     const date = new Date(when);
     if (Number.isNaN(date.getTime())) throw new Error(`'${String(when)}' is not a date`);
-    return this.clock.set(date);
+    const now = this.clock.set(date);
+    this.notifier.warnExpiring(this.store.all());
+    return now;
+  }
+
+  /** A change notification to the subscription's notificationUrl; resolves with the endpoint's answer. */
+  sendChangeNotification(id: string, change: ChangeNotificationSpec = {}): Promise<NotificationDelivery> {
+    const subscription = this.store.adminGet(id);
+    if (!subscription) return Promise.reject(new Error(`no live subscription ${id}`));
+    return this.notifier.sendChange(subscription, change);
+  }
+
+  /**
+   * A lifecycle notification to the subscription's lifecycleNotificationUrl; resolves with the endpoint's
+   * answer. subscriptionRemoved removes the subscription first, as Graph has when it sends one. Refused
+   * where Graph would not send the event (no lifecycleNotificationUrl, a resource without that event).
+   */
+  sendLifecycleNotification(id: string, event: LifecycleEvent): Promise<NotificationDelivery> {
+    const subscription = this.store.adminGet(id);
+    if (!subscription) return Promise.reject(new Error(`no live subscription ${id}`));
+    const refusal = this.notifier.lifecycleRefusal(subscription, event);
+    if (refusal) return Promise.reject(new Error(refusal));
+    if (event === "subscriptionRemoved") this.store.adminDelete(id);
+    return this.notifier.sendLifecycle(subscription, event);
+  }
+
+  /** Notifications sent so far, once those in flight (from clock moves and removals too) have been answered. */
+  notificationsSettled(): Promise<NotificationDelivery[]> {
+    return this.notifier.settled();
   }
 
   /** Delay before every Graph and sign-in response. */
@@ -168,6 +207,7 @@ export class EmulatorAdmin {
     this.throttle.reset();
     this.quotas.reset();
     this.log.clear();
+    this.notifier.clear();
   }
 
   /** The same controls over HTTPS; undefined when the path is not an admin route. */
@@ -177,10 +217,25 @@ export class EmulatorAdmin {
     const route = `${request.method} ${match[1] ?? "/"}`;
     try {
       const body = request.rawBody ? (JSON.parse(request.rawBody) as Record<string, unknown>) : {};
-      return this.route(route, body) ?? adminError(404, `no admin route ${route}; see GET /_emulator/`);
+      return (await this.notificationRoute(route, body)) ?? this.route(route, body) ?? adminError(404, `no admin route ${route}; see GET /_emulator/`);
     } catch (error) {
       return adminError(400, error instanceof Error ? error.message : String(error));
     }
+  }
+
+  /** The notification routes, which answer once the endpoint has. */
+  private async notificationRoute(route: string, body: Record<string, unknown>): Promise<EmulatorResponse | undefined> {
+    const send = /^POST \/subscriptions\/([^/]+)\/(notify|lifecycle)$/.exec(route);
+    if (send) {
+      const [, id, kind] = send;
+      if (!this.store.adminGet(id)) return adminError(404, `no live subscription ${id}`);
+      const delivery = kind === "notify"
+        ? await this.sendChangeNotification(id, body as ChangeNotificationSpec)
+        : await this.sendLifecycleNotification(id, String(body.lifecycleEvent) as LifecycleEvent);
+      return json(200, delivery);
+    }
+    if (route === "GET /notifications") return json(200, { value: await this.notificationsSettled() });
+    return undefined;
   }
 
   private route(route: string, body: Record<string, unknown>): EmulatorResponse | undefined {
@@ -260,8 +315,11 @@ export const adminRoutes = [
   "GET /_emulator/subscriptions",
   "GET /_emulator/subscriptions/{id}",
   "PATCH /_emulator/subscriptions/{id}   {notificationUrl?, lifecycleNotificationUrl?, expirationDateTime?, clientState?, resource?, changeType?}",
-  "DELETE /_emulator/subscriptions/{id}",
+  "DELETE /_emulator/subscriptions/{id}   (sends subscriptionRemoved where Graph would)",
   "POST /_emulator/subscriptions/{id}/expire",
+  "POST /_emulator/subscriptions/{id}/notify   {changeType?, itemId?, resource?, resourceData?}   (a change notification to notificationUrl; answers with the delivery)",
+  "POST /_emulator/subscriptions/{id}/lifecycle   {lifecycleEvent: reauthorizationRequired|subscriptionRemoved|missed}   (to lifecycleNotificationUrl; subscriptionRemoved also removes it)",
+  `GET /_emulator/notifications   (deliveries, once those in flight are answered; a clock move sends reauthorizationRequired to subscriptions it brings within ${graphLimits.expiryWarningMinutes} minutes of expiry)`,
   "GET /_emulator/clock",
   "POST /_emulator/clock   {advanceMinutes: N} | {now: ISO date}",
   "GET /_emulator/latency",

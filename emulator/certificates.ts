@@ -32,27 +32,42 @@ export async function ensureCertificateAuthority(stateDir: string): Promise<Cert
   return { caFile: loaded.caFile, caPem: loaded.caPem };
 }
 
-/** Issues a fresh certificate for localhost, 127.0.0.1 and ::1, signed by the state dir's CA. */
-export async function issueServerCertificate(stateDir: string): Promise<ServerCertificate & CertificateAuthority> {
+/**
+ * Ways a server certificate can be wrong, for receivers that must fail TLS on purpose (the endpoint check's
+ * tests): signed by no CA at all, issued for other host names, or past its validity.
+ */
+export interface ServerCertificateFlaws {
+  /** Signed with its own key instead of the CA's: no client trusts it. */
+  selfSigned?: boolean;
+  /** DNS names to issue it for instead of localhost, 127.0.0.1 and ::1. */
+  hostnames?: readonly string[];
+  /** Valid from 30 days ago until yesterday. */
+  expired?: boolean;
+}
+
+/** Issues a fresh certificate for localhost, 127.0.0.1 and ::1, signed by the state dir's CA (unless `flaws` say otherwise). */
+export async function issueServerCertificate(stateDir: string, flaws: ServerCertificateFlaws = {}): Promise<ServerCertificate & CertificateAuthority> {
   const ca = await loadCertificateAuthority(stateDir);
   const keys = await newKeyPair();
+  const subject = [{ name: "commonName", value: flaws.hostnames?.[0] ?? "localhost" }];
+  const altNames = flaws.hostnames
+    ? flaws.hostnames.map((value) => ({ type: 2, value }))
+    : [
+        { type: 2, value: "localhost" },
+        { type: 7, ip: "127.0.0.1" },
+        { type: 7, ip: "::1" },
+      ];
   const cert = signCertificate({
-    subject: [{ name: "commonName", value: "localhost" }],
+    subject,
     publicKey: keys.publicKey,
-    issuer: { subject: ca.certificate.subject.attributes, privateKey: ca.privateKey },
-    validDays: 365,
+    issuer: flaws.selfSigned ? { subject, privateKey: keys.privateKey } : { subject: ca.certificate.subject.attributes, privateKey: ca.privateKey },
+    validDays: flaws.expired ? -1 : 365,
+    validFromDays: flaws.expired ? -30 : undefined,
     extensions: [
       { name: "basicConstraints", cA: false },
       { name: "keyUsage", digitalSignature: true, keyEncipherment: true },
       { name: "extKeyUsage", serverAuth: true },
-      {
-        name: "subjectAltName",
-        altNames: [
-          { type: 2, value: "localhost" },
-          { type: 7, ip: "127.0.0.1" },
-          { type: 7, ip: "::1" },
-        ],
-      },
+      { name: "subjectAltName", altNames },
     ],
   });
   return {
@@ -147,20 +162,24 @@ interface CertificateRequest {
   publicKey: forge.pki.PublicKey;
   /** The signer: the subject's own name and private key for a self-signed certificate. */
   issuer: { subject: forge.pki.CertificateField[]; privateKey: forge.pki.rsa.PrivateKey };
+  /** Days from now until it expires (negative: already expired). */
   validDays: number;
+  /** Days from now it becomes valid; default -1. */
+  validFromDays?: number;
   /** node-forge extension specs, e.g. `{ name: "basicConstraints", cA: true }`. */
   extensions?: object[];
 }
 
 /**
- * Valid from a day ago, so a client whose clock runs behind this machine's still accepts the certificate.
+ * Valid from a day ago unless asked otherwise, so a client whose clock runs behind this machine's still accepts
+ * the certificate.
  * The public key is set before the extensions because forge derives subjectKeyIdentifier from it.
  */
 function signCertificate(request: CertificateRequest): forge.pki.Certificate {
   const cert = forge.pki.createCertificate();
   cert.publicKey = request.publicKey;
   cert.serialNumber = serialNumber();
-  cert.validity.notBefore = daysFromNow(-1);
+  cert.validity.notBefore = daysFromNow(request.validFromDays ?? -1);
   cert.validity.notAfter = daysFromNow(request.validDays);
   cert.setSubject(request.subject);
   cert.setIssuer(request.issuer.subject);

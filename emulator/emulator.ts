@@ -6,6 +6,7 @@ import { completeClient, defaultTenantId, type EmulatorClient, type EmulatorClie
 import { EmulatedClock } from "./clock";
 import { issueServerCertificate } from "./certificates";
 import { Faults } from "./faults";
+import { Notifier } from "./notifier";
 import { Quotas } from "./quotas";
 import { RequestLog } from "./requestLog";
 import { createRequestHandler, listenOnLoopback } from "./server";
@@ -89,7 +90,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     quotas,
   });
   const authority = new Authority(() => url, () => clients);
-  const admin = new EmulatorAdmin(store, clock, faults, log, authority, clients, () => url, throttle, quotas);
+  const notifier = new Notifier({ clock, ca: tls.caPem, signal: closing.signal });
+  const admin = new EmulatorAdmin(store, clock, faults, log, authority, clients, () => url, throttle, quotas, notifier);
   const handler = createRequestHandler({ baseUrl: () => url, authority, store, admin, clock, faults, throttle, log, signal: closing.signal });
   const server = await listenOnLoopback({ key: tls.key, cert: tls.cert }, handler, options.port ?? 0);
   url = `https://localhost:${server.port}`;

@@ -15,3 +15,4 @@ export type { QuotaState } from "./quotas";
 export type { RequestLogEntry } from "./requestLog";
 export { latencyHeader } from "./server";
 export type { SubscriptionChanges } from "./subscriptions";
+export type { ChangeNotificationSpec, LifecycleEvent, NotificationDelivery } from "./notifier";

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { issueServerCertificate } from "./certificates";
+import { issueServerCertificate, type ServerCertificateFlaws } from "./certificates";
 import { readBody } from "./http";
 import { listenOnLoopback } from "./server";
 
@@ -8,12 +8,27 @@ import { listenOnLoopback } from "./server";
  * answers the validation handshake as the docs require and records notifications. Some paths misbehave
  * on purpose, one per way a handshake can fail:
  *   /reject             500 instead of 200
+ *   /redirect           302 to /notifications (Graph does not follow redirects)
  *   /wrong-token        200 with a different body
+ *   /trailing-newline   200 with the token followed by a newline (print() or a template's final line break)
+ *   /empty-token        200 with an empty body
  *   /encoded-token      200 with the token still URL-encoded ("If the client returns an encoded validation token, the validation fails.")
  *   /wrong-content-type 200 with the token as application/json
  *   /slow               answers after slowDelayMs, longer than Graph's 10-second handshake timeout by default
+ *   /hang-up            closes the connection without answering (a crashing handler, a proxy dropping the request)
  * Anything else behaves well. Query strings on the notificationUrl are kept, as Graph keeps them.
+ * The failures no path can show (an untrusted, misnamed or expired certificate) come from the `certificate`
+ * option, which serves every path with that certificate.
  */
+
+/** The receiver's certificate: trusted (the emulator's CA, for localhost), or flawed so that every TLS client refuses it. */
+export const receiverCertificates = {
+  trusted: {},
+  "self-signed": { selfSigned: true },
+  "wrong-host": { hostnames: ["receiver.invalid"] },
+  expired: { expired: true },
+} as const satisfies Record<string, ServerCertificateFlaws>;
+export type ReceiverCertificate = keyof typeof receiverCertificates;
 
 export interface WebhookReceiverOptions {
   stateDir: string;
@@ -21,6 +36,8 @@ export interface WebhookReceiverOptions {
   port?: number;
   /** Delay of the /slow path; default 15000 ms. */
   slowDelayMs?: number;
+  /** Default "trusted". */
+  certificate?: ReceiverCertificate;
 }
 
 export interface ReceivedNotification {
@@ -55,7 +72,7 @@ export interface RunningReceiver {
 }
 
 export async function startWebhookReceiver(options: WebhookReceiverOptions): Promise<RunningReceiver> {
-  const tls = await issueServerCertificate(options.stateDir);
+  const tls = await issueServerCertificate(options.stateDir, receiverCertificates[options.certificate ?? "trusted"]);
   const slowDelayMs = options.slowDelayMs ?? 15_000;
   const notifications: ReceivedNotification[] = [];
   const validations: ReceivedValidation[] = [];
@@ -80,8 +97,17 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
         switch (url.pathname) {
           case "/reject":
             return reply(response, 500, "text/plain", "rejected on purpose");
+          case "/redirect":
+            return reply(response, 302, "text/plain", "moved", { Location: "/notifications" });
           case "/wrong-token":
             return reply(response, 200, "text/plain; charset=utf-8", "not-the-token");
+          case "/trailing-newline":
+            return reply(response, 200, "text/plain; charset=utf-8", `${token}\n`);
+          case "/empty-token":
+            return reply(response, 200, "text/plain; charset=utf-8", "");
+          case "/hang-up":
+            request.socket.destroy();
+            return;
           case "/encoded-token":
             return reply(response, 200, "text/plain; charset=utf-8", encodeURIComponent(token));
           case "/wrong-content-type":
@@ -115,9 +141,9 @@ export async function startWebhookReceiver(options: WebhookReceiverOptions): Pro
   };
 }
 
-function reply(response: ServerResponse, status: number, contentType: string, body: string): void {
+function reply(response: ServerResponse, status: number, contentType: string, body: string, headers: Record<string, string> = {}): void {
   if (response.destroyed) return;
-  response.writeHead(status, { "Content-Type": contentType, "Content-Length": String(Buffer.byteLength(body)) });
+  response.writeHead(status, { ...headers, "Content-Type": contentType, "Content-Length": String(Buffer.byteLength(body)) });
   response.end(body);
 }
 

@@ -92,3 +92,16 @@ export class DeadlineError extends ProviderError {
     return ProviderError.isKind(value, "DeadlineError");
   }
 }
+
+/**
+ * msgraph:checkEndpoints is on and a notification endpoint would fail Graph's validation request
+ * (provider/endpoints): raised before anything is sent to Graph, naming each failing URL, what is wrong and the fix.
+ */
+export class EndpointCheckError extends ProviderError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("EndpointCheckError", message, options);
+  }
+  static is(value: unknown): value is EndpointCheckError {
+    return ProviderError.isKind(value, "EndpointCheckError");
+  }
+}

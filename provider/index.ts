@@ -1,14 +1,16 @@
 import type * as reauthorizeModule from "./reauthorize";
 import type * as ruleTableModule from "./rules/ruleTable";
 import type * as validateModule from "./rules/validate";
+import type * as lifecycleHandlerModule from "./notifications/lifecycleHandler";
 
 export { Subscription } from "./subscription/resource";
-export type { SubscriptionArgs } from "./subscription/resource";
+export type { ConnectionArgs, SubscriptionArgs } from "./subscription/resource";
 export type { ReauthorizeOptions } from "./reauthorize";
 export type { ValidationContext, ValidationResult } from "./rules/validate";
 export type { ResourceRule } from "./rules/ruleTable";
 export { GraphApiError } from "./errors";
 export type { ApiVersion, ChangeType, Cloud, PermissionType, PaymentModel } from "./subscription/schema";
+export type { LifecycleHandlerOptions, LifecycleNotification, ChangeNotification, NotificationRequest, NotificationAnswer } from "./notifications/lifecycleHandler";
 
 // A Pulumi program needs only Subscription, and loads this module on every preview and up. The Graph
 // client, the validator and the rule table (zod, undici and the table's data: about a quarter of a second)
@@ -22,6 +24,11 @@ export function reauthorizeSubscription(...args: Parameters<typeof reauthorizeMo
 /** Validates subscription inputs against the rule table, as `pulumi preview` does. */
 export function validateSubscription(...args: Parameters<typeof validateModule.validateSubscription>): ReturnType<typeof validateModule.validateSubscription> {
   return (require("./rules/validate") as typeof validateModule).validateSubscription(...args);
+}
+
+/** A webhook handler for Graph's lifecycle and change notifications between pipeline runs; it never creates subscriptions (README, "Lifecycle events between pipeline runs"). */
+export function lifecycleNotificationHandler(...args: Parameters<typeof lifecycleHandlerModule.lifecycleNotificationHandler>): ReturnType<typeof lifecycleHandlerModule.lifecycleNotificationHandler> {
+  return (require("./notifications/lifecycleHandler") as typeof lifecycleHandlerModule).lifecycleNotificationHandler(...args);
 }
 
 /** The permission and resource-rule table (docs/rule-table.md). */

@@ -21,6 +21,17 @@ export const graphLimits = {
   defaultTlsVersion: "v1_2" as const,
   /** A reauthorize must not follow a PATCH within ten minutes (reauthorize page). */
   reauthorizeAfterPatchMinutes: 10,
+  /**
+   * How close to expiry Graph's reauthorizationRequired events warn of it. The lifecycle page gives no number
+   * ("the frequency of authorization challenges is subject to change"); Azure's Event Grid guide does: a renewed
+   * expirationDateTime "must be at least three hours from the current time. Otherwise, your application may receive
+   * subscriptionReauthorizationRequired events soon after renewal" (MicrosoftDocs/azure-docs,
+   * articles/event-grid/subscribe-to-graph-api-events.md). The emulator warns inside this window, and the lifecycle
+   * handler answers a warning inside it with a renewal.
+   */
+  expiryWarningMinutes: 180,
+  /** Graph's client that posts notifications "has a 3-second timeout"; slower answers are retried (webhook delivery page). */
+  notificationTimeoutMs: 3_000,
   /** Graph waits 10 seconds for the validation handshake's answer (webhook delivery page). */
   validationTimeoutMs: 10_000,
   /**

@@ -15,12 +15,19 @@ export interface ReauthorizeOptions {
  * to combine it with a PATCH of the same subscription within ten minutes.
  */
 export async function reauthorizeSubscription(id: string, options: ReauthorizeOptions = {}): Promise<void> {
-  // Overrides resolve like stack config, so a cloud given here brings its own Graph host and authority.
-  const overrides = (options.settings ?? {}) as Record<string, unknown>;
-  const settings = resolveSettings((key) => {
+  const settings = settingsWithOverrides(options.settings);
+  const client = await SubscriptionsClient.connect(settings);
+  await client.reauthorize(id, options.apiVersion ?? settings.apiVersion);
+}
+
+/**
+ * Settings given in code, over the MSGRAPH_* and AZURE_* environment. They resolve like stack config, so a
+ * cloud given here brings its own Graph host and authority. Also used by lifecycleNotificationHandler.
+ */
+export function settingsWithOverrides(given: Partial<ProviderSettings> = {}): ProviderSettings {
+  const overrides = given as Record<string, unknown>;
+  return resolveSettings((key) => {
     const value = overrides[key.slice("msgraph:".length)];
     return value === undefined ? undefined : String(value);
   });
-  const client = await SubscriptionsClient.connect(settings);
-  await client.reauthorize(id, options.apiVersion ?? settings.apiVersion);
 }

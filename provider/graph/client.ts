@@ -5,7 +5,7 @@ import { redact } from "../redaction";
 import { graphSubscription, type ApiVersion, type GraphSubscription } from "../subscription/schema";
 import { isMicrosoftGraphHost } from "./clouds";
 import { GraphClock } from "./clock";
-import { createCredential, graphScope } from "./credentials";
+import { createCredential, graphScope, type SignIn } from "./credentials";
 import { WithoutEmptyBodyContentType } from "./emptyBody";
 import { backoffMs, retryAfterSeconds, type RetryPolicy } from "./retryPolicy";
 import { retryPolicyOf, type ProviderSettings } from "./settings";
@@ -26,7 +26,7 @@ export type SubscriptionPatch = Partial<Pick<GraphSubscription, "expirationDateT
  * raw so that every one, failed or not, yields Graph's clock (Date header) and request-id.
  */
 export class SubscriptionsClient {
-  /** One per process, since the process talks to one Graph host. */
+  /** One per client, and so per connection (one app in one tenant), which is what Graph throttles. */
   readonly gate = new ThrottleGate();
   /**
    * Keep-alive connections, at most `maxConnections` at once. The engine asks for hundreds of resources at
@@ -47,7 +47,8 @@ export class SubscriptionsClient {
     private readonly rawResponse: ResponseType,
   ) {}
 
-  static async connect(settings: ProviderSettings, clock = new GraphClock()): Promise<SubscriptionsClient> {
+  /** `settings.signIn` is set for a resource's connection (connection.ts): its credential, and nothing else, signs in. */
+  static async connect(settings: ProviderSettings & { signIn?: SignIn }, clock = new GraphClock()): Promise<SubscriptionsClient> {
     const { Client, AuthenticationHandler, HTTPMessageHandler, ResponseType } = await import("@microsoft/microsoft-graph-client");
     const { TokenCredentialAuthenticationProvider } = await import(
       "@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials"

@@ -4,14 +4,21 @@ import type { ProviderSettings } from "./settings";
 import { SettingsError } from "./settings";
 
 /**
+ * How a resource's connection signs in (schema.ts, connectionInput). The client secret itself travels in the
+ * settings' clientSecret, where the Graph client's redaction already looks for it.
+ */
+export type SignIn = { kind: "clientSecret" } | { kind: "certificate"; certificatePath: string } | { kind: "workloadIdentity" };
+
+/**
  * Picks the credential explicitly instead of using DefaultAzureCredential: each source is tried
  * only when its configuration is present, so a pipeline never waits on an instance-metadata probe
  * it did not ask for, and the chosen source can be named in errors.
  *
- * Order: stack config client secret, then the standard AZURE_* environment (client secret or
- * certificate), workload identity federation, managed identity, and finally the Azure CLI login.
+ * A resource's connection names its credential (signIn) and nothing else is tried. Otherwise the order
+ * is: stack config client secret, then the standard AZURE_* environment (client secret or certificate),
+ * workload identity federation, managed identity, and finally the Azure CLI login.
  */
-export async function createCredential(settings: ProviderSettings, env: NodeJS.ProcessEnv = process.env): Promise<{
+export async function createCredential(settings: ProviderSettings & { signIn?: SignIn }, env: NodeJS.ProcessEnv = process.env): Promise<{
   credential: TokenCredential;
   source: string;
 }> {
@@ -19,6 +26,30 @@ export async function createCredential(settings: ProviderSettings, env: NodeJS.P
   const authorityHost = settings.authorityHost;
   // Instance discovery asks Microsoft's metadata endpoint about the authority; a private or local authority cannot answer.
   const common = { authorityHost, disableInstanceDiscovery: !isMicrosoftAuthority(authorityHost) };
+
+  if (settings.signIn) {
+    // The schema requires tenantId and clientId of every connection, and the secret of the clientSecret kind.
+    const tenantId = settings.tenantId!;
+    const clientId = settings.clientId!;
+    const app = `app ${clientId} in tenant ${tenantId}`;
+    switch (settings.signIn.kind) {
+      case "clientSecret":
+        return {
+          credential: new identity.ClientSecretCredential(tenantId, clientId, settings.clientSecret!, common),
+          source: `this resource's connection (client secret of ${app})`,
+        };
+      case "certificate":
+        return {
+          credential: new identity.ClientCertificateCredential(tenantId, clientId, { certificatePath: settings.signIn.certificatePath }, common),
+          source: `this resource's connection (certificate ${settings.signIn.certificatePath} of ${app})`,
+        };
+      case "workloadIdentity":
+        return {
+          credential: new identity.WorkloadIdentityCredential({ ...common, tenantId, clientId, tokenFilePath: env.AZURE_FEDERATED_TOKEN_FILE }),
+          source: `this resource's connection (workload identity federation of ${app}, token file AZURE_FEDERATED_TOKEN_FILE)`,
+        };
+    }
+  }
 
   if (settings.clientId || settings.clientSecret) {
     const missing = (["tenantId", "clientId", "clientSecret"] as const).filter((name) => !settings[name]);

@@ -21,6 +21,7 @@ const settingNames = {
   maxRetries: "MSGRAPH_MAX_RETRIES",
   operationTimeoutSeconds: "MSGRAPH_OPERATION_TIMEOUT_SECONDS",
   requestTimeoutSeconds: "MSGRAPH_REQUEST_TIMEOUT_SECONDS",
+  checkEndpoints: "MSGRAPH_CHECK_ENDPOINTS",
 } as const;
 export { SettingsError };
 export type SettingName = keyof typeof settingNames;
@@ -46,6 +47,8 @@ const rawSettings = z.object({
   maxRetries: z.coerce.number().int().min(0).max(50).default(defaultRetryPolicy.maxRetries),
   operationTimeoutSeconds: z.coerce.number().int().min(10).max(86_400).default(defaultRetryPolicy.operationTimeoutMs / 1000),
   requestTimeoutSeconds: z.coerce.number().int().min(1).max(3_600).default(defaultRetryPolicy.requestTimeoutMs / 1000),
+  // Off by default: the check sends each endpoint one more request, from this machine (provider/endpoints).
+  checkEndpoints: z.stringbool().default(false),
 });
 
 export type ProviderSettings = Omit<z.output<typeof rawSettings>, "endpoint" | "authorityHost"> & {

@@ -84,8 +84,11 @@ export function validateSubscription(raw: Record<string, unknown>, ctx: Validati
   };
 }
 
+/** Unknown, or a list or object (a connection) holding an unknown: its rules wait until it is known. */
 function isUnknown(value: unknown): boolean {
-  return value === UNKNOWN || (Array.isArray(value) && value.some(isUnknown));
+  if (Array.isArray(value)) return value.some(isUnknown);
+  if (typeof value === "object" && value !== null) return Object.values(value).some(isUnknown);
+  return value === UNKNOWN;
 }
 
 /**

@@ -1,9 +1,10 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { requireReachableEndpoints } from "../endpoints/endpointCheck";
 import { GraphApiError } from "../errors";
 import type { SubscriptionRequest, SubscriptionsClient } from "../graph/client";
 import { graphLimits } from "../limits";
 import { adoptOrExplain } from "./adopt";
-import type { ProviderContext } from "./context";
+import type { GraphConnection, ProviderContext } from "./context";
 import { optionalGraphInputs } from "./inputs";
 import type { LifetimePlan } from "./lifetime";
 import { requirePlan, targetExpiry, type SubscriptionPlan } from "./plan";
@@ -14,10 +15,13 @@ import { stateFrom } from "./state";
 export async function create(context: ProviderContext, news: Record<string, unknown>): Promise<pulumi.dynamic.CreateResult> {
   const inputs = news as SubscriptionInputs;
   const apiVersion = inputs.apiVersion ?? context.settings().apiVersion;
-  const plan = await requirePlan(context, inputs, apiVersion, "created");
-  const client = await context.graph();
-  const calibrated = context.clock.observed();
-  let body = requestBody(inputs, targetExpiry(plan, context));
+  // The resource's own connection (another tenant or app), else the stack's.
+  const connection = context.connection(inputs.connection);
+  const plan = await requirePlan(connection, inputs, apiVersion, "created");
+  await requireReachableEndpoints(context.settings(), inputs);
+  const client = await connection.graph();
+  const calibrated = connection.clock.observed();
+  let body = requestBody(inputs, targetExpiry(plan, connection.clock));
   let created: GraphSubscription;
   let patched = false;
   try {
@@ -29,7 +33,7 @@ export async function create(context: ProviderContext, news: Record<string, unkn
     } else if (isExpiryRefusal(error, calibrated, plan.lifetime)) {
       // This machine's clock ran ahead of Graph's, so "the maximum from now" was too far for Graph.
       // The refusal taught us Graph's clock: ask again once.
-      body = requestBody(inputs, targetExpiry(plan, context));
+      body = requestBody(inputs, targetExpiry(plan, connection.clock));
       created = await client.create(body, apiVersion);
     } else {
       throw error;
@@ -37,13 +41,13 @@ export async function create(context: ProviderContext, news: Record<string, unkn
   }
   // From here on Graph holds the subscription: nothing may throw, or it would be orphaned.
   if (!calibrated && plan.lifetime.mode === "relative") {
-    const corrected = await correctForGraphClock(context, client, created, plan, apiVersion);
+    const corrected = await correctForGraphClock(connection, client, created, plan, apiVersion);
     patched ||= corrected !== created;
     created = corrected;
   }
   const state = stateFrom(inputs, created, apiVersion, plan.ruleId);
   // Adoption and clock correction are PATCHes, which start Graph's ten-minute no-reauthorize window.
-  if (patched) state.lastPatchedDateTime = context.clock.now().toISOString();
+  if (patched) state.lastPatchedDateTime = connection.clock.now().toISOString();
   return { id: created.id, outs: state };
 }
 
@@ -59,14 +63,14 @@ export function isExpiryRefusal(error: GraphApiError, calibrated: boolean, plan:
  * Best effort: the subscription exists either way, and the next `pulumi up` renews it if needed.
  */
 async function correctForGraphClock(
-  context: ProviderContext,
+  connection: GraphConnection,
   client: SubscriptionsClient,
   created: GraphSubscription,
   plan: SubscriptionPlan,
   apiVersion: ApiVersion,
 ): Promise<GraphSubscription> {
   if (plan.lifetime.mode !== "relative" || plan.lifetime.lifetimeMinutes <= graphLimits.minimumLifetimeMinutes) return created; // Graph's floor, not a skew
-  const target = targetExpiry(plan, context);
+  const target = targetExpiry(plan, connection.clock);
   const offByMinutes = Math.abs(Date.parse(target) - Date.parse(created.expirationDateTime)) / 60_000;
   if (offByMinutes < 5) return created;
   try {

@@ -1,4 +1,5 @@
-import type { ProviderContext } from "./context";
+import type { GraphClock } from "../graph/clock";
+import type { GraphConnection } from "./context";
 import { expiryVerdict, sameInstant, type ExpiryVerdict, type LifetimePlan } from "./lifetime";
 import type { SubscriptionState } from "./state";
 
@@ -8,21 +9,21 @@ import type { SubscriptionState } from "./state";
  * teaches the clock, and a 404 proves the subscription gone. A wrong local clock must never delete a
  * live subscription or skip a renewal Graph needs.
  */
-export async function verdictOnGraphClock(context: ProviderContext, id: string, state: SubscriptionState, plan: LifetimePlan): Promise<ExpiryVerdict> {
-  const local = expiryVerdict(plan, state.expirationDateTime, context.clock.now());
-  if (local === "fresh" || context.clock.observed()) return local;
+export async function verdictOnGraphClock(connection: GraphConnection, id: string, state: SubscriptionState, plan: LifetimePlan): Promise<ExpiryVerdict> {
+  const local = expiryVerdict(plan, state.expirationDateTime, connection.clock.now());
+  if (local === "fresh" || connection.clock.observed()) return local;
   try {
-    const live = await (await context.graph()).get(id, state.graphApiVersion);
+    const live = await (await connection.graph()).get(id, state.graphApiVersion);
     if (!live) return "expired";
-    return expiryVerdict(plan, live.expirationDateTime, context.clock.now());
+    return expiryVerdict(plan, live.expirationDateTime, connection.clock.now());
   } catch {
     return local;
   }
 }
 
 /** The Node dynamic-provider host reports no per-property diff, so this says why the engine will see a change. */
-export function explainExpiry(context: ProviderContext, verdict: "renew" | "expired", state: SubscriptionState, plan: LifetimePlan): string {
-  const left = Math.round((Date.parse(state.expirationDateTime) - context.clock.now().getTime()) / 60_000);
+export function explainExpiry(clock: GraphClock, verdict: "renew" | "expired", state: SubscriptionState, plan: LifetimePlan): string {
+  const left = Math.round((Date.parse(state.expirationDateTime) - clock.now().getTime()) / 60_000);
   if (verdict === "expired") {
     return `${state.resource}: expired at ${state.expirationDateTime}; Graph has deleted it, so it will be created again (notifications since then were missed)`;
   }

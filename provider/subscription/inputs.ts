@@ -23,8 +23,15 @@ import type { SubscriptionInputName } from "./schema";
  *
  * compare, when a desired value differs from the state: "value" (JSON equality, absent equal to absent
  * and to Graph's default), "instant" (the same moment in any offset), "resource" (Graph's identity of the
- * path, payment model included), "none" (folded into another input's comparison, or bookkeeping that
- * never by itself warrants a change).
+ * path, payment model included), "connection" (the app, tenant, cloud and endpoint the connection reaches,
+ * defaults applied, an absent connection being the stack's msgraph:* one; see signInOnly), "none" (folded
+ * into another input's comparison, or bookkeeping that never by itself warrants a change).
+ *
+ * signInOnly: fields of an object input that change how the provider reaches Graph but not which Graph
+ * object it manages. `compare` leaves them out; a change confined to them takes this update action instead.
+ *
+ * secret: true for the whole value, or the fields of an object input that are secret. Secrets are never
+ * printed or logged, and the Subscription class makes them Pulumi secrets, so state holds them encrypted.
  *
  * checkedOnAdoption: Graph returns it and cannot change it in place, so an existing subscription that
  * differs cannot be adopted. clientState is special-cased: List hides it and Get may (C13).
@@ -35,10 +42,11 @@ import type { SubscriptionInputName } from "./schema";
 export interface InputBehaviour {
   update: "patch" | "replace" | "reauthorize" | "state";
   graph: { sent: "required" | "optional"; type: "string" | "boolean" } | "provider";
-  compare: "value" | "instant" | "resource" | "none";
+  compare: "value" | "instant" | "resource" | "connection" | "none";
   /** What Graph applies when the input is left out: "not given" and "given as the default" are the same subscription. */
   graphDefault?: string | boolean;
-  secret: boolean;
+  signInOnly?: { fields: readonly string[]; update: "state" };
+  secret: boolean | readonly string[];
   checkedOnAdoption: boolean;
   readBack: boolean;
 }
@@ -83,6 +91,21 @@ export const inputProperties = {
   reauthorizeTrigger: { update: "reauthorize", graph: "provider", compare: "value", secret: false, checkedOnAdoption: false, readBack: true },
   // Bookkeeping only: a new mark (a renamed stack) is written with the next renewal, never on its own.
   ownerMark: { update: "state", graph: "provider", compare: "none", secret: false, checkedOnAdoption: false, readBack: true },
+  // Which app, in which tenant, on which Graph, owns the subscription. Graph keeps subscriptions per app and tenant
+  // (another app cannot even see them), so another tenantId, clientId, cloud or endpoint is another Graph object:
+  // replace, creating through the new connection and deleting through the one in state. How that app signs in is not:
+  // rotating the secret, or moving the same app to a certificate or workload identity (or another authority host),
+  // must neither replace nor PATCH the subscription. It is still recorded ("state", no Graph call), because refresh and
+  // destroy see only the state and must sign in with the current credential, not a revoked one.
+  connection: {
+    update: "replace",
+    graph: "provider",
+    compare: "connection",
+    signInOnly: { fields: ["clientSecret", "certificatePath", "workloadIdentity", "authorityHost"], update: "state" },
+    secret: ["clientSecret"],
+    checkedOnAdoption: false,
+    readBack: true,
+  },
 } as const satisfies Record<SubscriptionInputName, InputBehaviour>;
 
 type Row = (typeof inputProperties)[SubscriptionInputName];
@@ -104,7 +127,15 @@ export const patchableGraphInputs = namesWhere((row) => row.graph !== "provider"
 /** Properties Graph cannot change in place, compared before adopting an existing subscription. */
 export const adoptionCheckedInputs = namesWhere((row) => row.checkedOnAdoption);
 /** Inputs whose values are never printed, logged or stored in plaintext. */
-export const secretInputNames = namesWhere((row) => row.secret);
+export const secretInputNames = namesWhere((row) => row.secret === true);
+/** Object inputs with secret fields, and those fields. */
+export const secretInputFields = Object.fromEntries(
+  rows.flatMap(([name, row]) => (Array.isArray(row.secret) ? [[name, row.secret as readonly string[]]] : [])),
+) as Partial<Record<SubscriptionInputName, readonly string[]>>;
+/** Object inputs whose sign-in fields may change on their own without touching Graph, and what such a change does. */
+export function signInOnlyOf(name: SubscriptionInputName): InputBehaviour["signInOnly"] {
+  return (inputProperties[name] as InputBehaviour).signInOnly;
+}
 
 /** Graph's value for an input the program left out, if Graph applies one. */
 export function graphDefaultOf(name: SubscriptionInputName): string | boolean | undefined {

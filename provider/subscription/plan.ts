@@ -1,6 +1,7 @@
 import { matchRules } from "../rules/resourcePath";
 import { validateSubscription, type ValidationResult } from "../rules/validate";
-import type { ProviderContext } from "./context";
+import type { GraphClock } from "../graph/clock";
+import type { GraphConnection } from "./context";
 import { planLifetime, targetExpiration, type LifetimePlan } from "./lifetime";
 import { stampExpiry } from "./ownership";
 import type { ApiVersion, SubscriptionInputs } from "./schema";
@@ -20,13 +21,14 @@ export interface SubscriptionPlan {
 
 export type PlanOutcome = { plan: SubscriptionPlan } | { failures: ValidationResult["failures"] };
 
-export async function planSubscription(context: ProviderContext, inputs: Partial<SubscriptionInputs>, apiVersion: ApiVersion): Promise<PlanOutcome> {
+/** `connection`: the resource's (its cloud and permission type decide the row), as the operation uses it. */
+export async function planSubscription(connection: GraphConnection, inputs: Partial<SubscriptionInputs>, apiVersion: ApiVersion): Promise<PlanOutcome> {
   const version = inputs.apiVersion ?? apiVersion;
   // Rows tie only where one path serves two audiences (driveItem on personal and business OneDrive);
-  // then the permission type picks, and it is asked of the context the same way every time.
+  // then the permission type picks, and it is asked of the connection the same way every time.
   const ties = typeof inputs.resource === "string" && matchRules(inputs.resource, version).length > 1;
-  const permissionType = ties ? await context.permissionType() : context.settings().permissionType;
-  const result = validateSubscription(inputs as Record<string, unknown>, { apiVersion: version, cloud: context.settings().cloud, permissionType });
+  const permissionType = ties ? await connection.permissionType() : connection.settings.permissionType;
+  const result = validateSubscription(inputs as Record<string, unknown>, { apiVersion: version, cloud: connection.settings.cloud, permissionType });
   if (result.maxLifetimeMinutes === undefined) return { failures: result.failures };
   return {
     plan: {
@@ -40,18 +42,18 @@ export async function planSubscription(context: ProviderContext, inputs: Partial
 
 /** For create and update, which cannot proceed without a plan: the error says which operation stopped. */
 export async function requirePlan(
-  context: ProviderContext,
+  connection: GraphConnection,
   inputs: SubscriptionInputs,
   apiVersion: ApiVersion,
   operation: "created" | "updated",
 ): Promise<SubscriptionPlan> {
-  const outcome = await planSubscription(context, inputs, apiVersion);
+  const outcome = await planSubscription(connection, inputs, apiVersion);
   if ("plan" in outcome) return outcome.plan;
   const reasons = outcome.failures.map((f) => `${f.property}: ${f.reason}`).join("; ");
   throw new Error(`Subscription on ${inputs.resource} cannot be ${operation}: ${reasons || "the resource matches no rule"}`);
 }
 
-/** The expirationDateTime to send to Graph now, on Graph's clock, carrying the resource's mark. */
-export function targetExpiry(plan: SubscriptionPlan, context: ProviderContext): string {
-  return stampExpiry(targetExpiration(plan.lifetime, plan.maxLifetimeMinutes, context.clock.now()), plan.ownerMark);
+/** The expirationDateTime to send to Graph now, on Graph's clock (the connection's), carrying the resource's mark. */
+export function targetExpiry(plan: SubscriptionPlan, clock: GraphClock): string {
+  return stampExpiry(targetExpiration(plan.lifetime, plan.maxLifetimeMinutes, clock.now()), plan.ownerMark);
 }

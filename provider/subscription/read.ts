@@ -8,7 +8,8 @@ import { copyGraphOutputs, parseState, type SubscriptionState } from "./state";
 /** read (refresh): Graph's live subscription, or nothing when Graph no longer has it. */
 export async function read(context: ProviderContext, id: string, props: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult> {
   const state = parseState(props, context.settings().apiVersion);
-  const client = await context.graph();
+  // The state's connection: the app and tenant that own this subscription (refresh runs no program).
+  const client = await context.graph(state.connection);
   const live = await client.get(id, state.graphApiVersion);
   // Gone (deleted, or expired: Graph removes expired subscriptions). An empty result makes the
   // engine drop it from state, and the next `up` creates it again.

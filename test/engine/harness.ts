@@ -157,16 +157,27 @@ export interface RunOptions {
 
 export type SubscriptionSpecs = Record<string, Record<string, unknown>>;
 
-/** The program's config: clientState values go to the secret key `clientStates`, as a consumer keeps them. */
+/**
+ * The program's config: clientState values go to the secret key `clientStates`, and a connection's clientSecret to
+ * the secret key `connectionSecrets`, as a consumer keeps them.
+ */
 function programConfig(specs: SubscriptionSpecs, secrets?: Set<string>): Record<string, unknown> {
   const subscriptions: SubscriptionSpecs = {};
   const clientStates: Record<string, unknown> = {};
+  const connectionSecrets: Record<string, unknown> = {};
   for (const [name, { clientState, ...spec }] of Object.entries(specs)) {
     subscriptions[name] = clientState === undefined ? spec : { ...spec, secretClientState: true };
     if (clientState !== undefined) clientStates[name] = clientState;
     if (typeof clientState === "string") secrets?.add(clientState);
+    const connection = spec.connection as Record<string, unknown> | undefined;
+    if (connection?.clientSecret !== undefined) {
+      const { clientSecret, ...rest } = connection;
+      subscriptions[name] = { ...subscriptions[name], connection: rest, secretConnection: true };
+      connectionSecrets[name] = clientSecret;
+      if (typeof clientSecret === "string") secrets?.add(clientSecret);
+    }
   }
-  return { subscriptions, clientStates: { secret: clientStates } };
+  return { subscriptions, clientStates: { secret: clientStates }, connectionSecrets: { secret: connectionSecrets } };
 }
 
 /** One Pulumi stack of a Pulumi.yaml project (default: the test program), run with the plain CLI. */

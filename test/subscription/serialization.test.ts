@@ -9,6 +9,7 @@ import * as path from "node:path";
 const root = path.join(__dirname, "..", "..");
 const secretMarkers = { MSGRAPH_CLIENT_SECRET: "marker-client-secret-7f3a", AZURE_CLIENT_SECRET: "marker-azure-secret-9c1d" };
 const clientStateMarker = "marker-client-state-42b8";
+const connectionSecretMarker = "marker-connection-secret-d3f1";
 
 function runInNode(script: string): any {
   const output = execFileSync(process.execPath, ["-e", script], {
@@ -63,6 +64,10 @@ describe("a Subscription registered by a program", () => {
       const sub = new Subscription("mail", {
         resource: "users/{id}/messages", changeType: ["updated", "created"],
         notificationUrl: "https://example.com/notify", clientState: "${clientStateMarker}",
+        connection: {
+          tenantId: "7c1f4a2e-9b3d-4e6f-8a5c-2d0e1f3b4a5c", clientId: "0f9e8d7c-6b5a-4c3d-8e2f-1a0b9c8d7e6f",
+          clientSecret: "${connectionSecretMarker}",
+        },
       });
       sub.urn.apply(() => setTimeout(() => console.log(JSON.stringify({
         type: seen.type, provider: seen.inputs.__provider, inputs: seen.inputs,
@@ -74,8 +79,14 @@ describe("a Subscription registered by a program", () => {
     expect(registered.type).toBe("pulumi-nodejs:dynamic/msgraph:Subscription");
   });
 
-  it("keeps clientState out of the serialized provider", () => {
+  it("keeps clientState and the connection's client secret out of the serialized provider", () => {
     expect(registered.provider).not.toContain(clientStateMarker);
+    expect(registered.provider).not.toContain(connectionSecretMarker);
     for (const marker of Object.values(secretMarkers)) expect(registered.provider).not.toContain(marker);
+  });
+
+  it("registers the connection as an input holding a secret, given as a plain string", () => {
+    // The mock monitor lifts a nested secret to its object; the engine keeps it on the field (test/engine/connections.test.ts).
+    expect(registered.inputs.connection).toEqual({ "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", value: expect.objectContaining({ clientSecret: connectionSecretMarker }) });
   });
 });

@@ -1,7 +1,10 @@
 // The engine tests' Pulumi program: declares the subscriptions listed in the stack config key
 // `subscriptions` ({"<name>": {...Subscription inputs, "options": {...resource options}}}), as a consumer
 // would, and exports every output of each. Each one's clientState comes from the secret config key
-// `clientStates` ({"<name>": "..."}) when `secretClientState` is set, as a consumer keeps it. Plain JavaScript, so the CLI runs it as it is.
+// `clientStates` ({"<name>": "..."}) when `secretClientState` is set, as a consumer keeps it; likewise its
+// connection's clientSecret from the secret config key `connectionSecrets` when `secretConnection` is set, and the
+// whole connection becomes one Output (as config.requireSecretObject would give it) when `connectionAsOutput` is set.
+// Plain JavaScript, so the CLI runs it as it is.
 const pulumi = require("@pulumi/pulumi");
 const { Subscription } = require("pulumi-msgraph-subscriptions");
 
@@ -22,10 +25,13 @@ module.exports = async () => {
     for (let i = 0; i < generated.count; i++) specs[`${generated.prefix}-${i}`] = JSON.parse(template.split("{i}").join(String(i).padStart(12, "0")));
   }
   const clientStates = config.getSecretObject("clientStates");
+  const connectionSecrets = config.getSecretObject("connectionSecrets");
   const outputs = {};
   for (const [name, spec] of Object.entries(specs)) {
-    const { options, secretClientState, ...args } = spec;
+    const { options, secretClientState, secretConnection, connectionAsOutput, ...args } = spec;
     if (secretClientState) args.clientState = clientStates.apply((all) => all[name]);
+    if (secretConnection) args.connection = { ...args.connection, clientSecret: connectionSecrets.apply((all) => all[name]) };
+    if (connectionAsOutput) args.connection = pulumi.output(args.connection);
     const subscription = new Subscription(name, args, options);
     outputs[name] = { id: subscription.id };
     for (const output of outputNames) outputs[name][output] = subscription[output];
