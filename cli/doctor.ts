@@ -3,7 +3,7 @@ import type { TokenPermissions } from "../provider/graph/tokenClaims";
 import { redact } from "../provider/redaction";
 import type { GraphConnection, ProviderContext } from "../provider/subscription/context";
 import { exitCode, programName, type CliOutput, type CommandSpec, type ParsedCommandLine } from "./help";
-import type { StackLocation, StackSubscription } from "./stackState";
+import { stackSelectionOptions, type StackLocation, type StackSubscription } from "./stackState";
 import { signInBlocked, stackLocation } from "./status";
 
 /**
@@ -34,8 +34,7 @@ export const doctorCommand: CommandSpec = {
   summary: "Check each subscription of a stack: its app's credentials, the token's permissions, and each endpoint against Graph's validation request.",
   synopsis: "[--stack NAME] [--cwd DIR] [--show-secrets]",
   options: {
-    stack: { type: "string", value: "NAME", description: "The stack whose Subscription resources to check; default: the stack selected in --cwd." },
-    cwd: { type: "string", value: "DIR", description: "The Pulumi project's directory; default: the current directory." },
+    ...stackSelectionOptions,
     "show-secrets": {
       type: "boolean",
       description:

@@ -122,3 +122,9 @@ function pulumiJson(args: string[], cwd: string | undefined): Promise<unknown> {
     });
   });
 }
+
+/** The options that name the stack to read, shared by the commands that read one (status, doctor). */
+export const stackSelectionOptions = {
+  stack: { type: "string", value: "NAME", description: "The stack whose Subscription resources to check; default: the stack selected in --cwd." },
+  cwd: { type: "string", value: "DIR", description: "The Pulumi project's directory; default: the current directory." },
+} as const;

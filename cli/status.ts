@@ -4,7 +4,7 @@ import { expiryVerdict, sameInstant } from "../provider/subscription/lifetime";
 import { subscriptionInputNames, type ApiVersion, type GraphSubscription, type SubscriptionInputs } from "../provider/subscription/schema";
 import type { SubscriptionState } from "../provider/subscription/state";
 import { exitCode, programName, UsageError, type CliOutput, type CommandSpec, type ParsedCommandLine } from "./help";
-import type { StackLocation, StackSubscription } from "./stackState";
+import { stackSelectionOptions, type StackLocation, type StackSubscription } from "./stackState";
 
 /**
  * `msgraph-subscriptions status`: each subscription of a stack (or of an app, straight from Graph) with its
@@ -49,8 +49,7 @@ export const statusCommand: CommandSpec = {
   summary: "Show each subscription of a stack (or of an app, from Graph) with its time to expiry and health, for people and monitors.",
   synopsis: "[--stack NAME] [--cwd DIR] [--show-secrets] [--json] | --app [--api-version VERSION] [--json]",
   options: {
-    stack: { type: "string", value: "NAME", description: "The stack whose Subscription resources to check; default: the stack selected in --cwd." },
-    cwd: { type: "string", value: "DIR", description: "The Pulumi project's directory; default: the current directory." },
+    ...stackSelectionOptions,
     "show-secrets": {
       type: "boolean",
       description:

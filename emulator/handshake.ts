@@ -1,5 +1,4 @@
-import { randomUUID } from "node:crypto";
-import * as https from "node:https";
+import { newValidationToken, sendValidationRequest, validationRequestUrl } from "../provider/endpoints/validationRequest";
 import { badRequest, GraphError } from "./graphErrors";
 import { isLoopbackHost } from "./http";
 
@@ -20,7 +19,6 @@ export interface HandshakeOptions {
 
 const notOk = "Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request.";
 const mismatch = "Subscription validation request failed. Response must exactly match validationToken query parameter.";
-const maxResponseBytes = 64 * 1024;
 
 /** Event Hubs and Event Grid addresses are validated by Azure, not by a handshake. */
 export function needsHandshake(notificationUrl: string): boolean {
@@ -33,56 +31,11 @@ export async function validateEndpoint(notificationUrl: string, options: Handsha
   if (!isLoopbackHost(url.hostname)) {
     throw badRequest(`${notOk} (The emulator calls only loopback endpoints: localhost, 127.0.0.1 or [::1].)`, "ValidationError");
   }
-  // Shaped like Graph's tokens, which contain spaces and colons and so must be URL-decoded by the receiver.
-  const token = `Validation: Testing client application reachability for subscription Request-Id: ${randomUUID()}`;
-  url.searchParams.append("validationToken", token);
-  const outcome = await post(url, options);
-  if (outcome === "timeout") throw new GraphError(400, "InvalidRequest", "Subscription validation request timed out.");
-  if (outcome === "failed" || outcome.status !== 200) throw badRequest(notOk, "ValidationError");
+  // The same request the provider's endpoint check sends: the emulator plays Graph here too.
+  const token = newValidationToken();
+  const outcome = await sendValidationRequest(validationRequestUrl(notificationUrl, token), options);
+  if (outcome.kind === "timeout") throw new GraphError(400, "InvalidRequest", "Subscription validation request timed out.");
+  if (outcome.kind === "failure" || outcome.status !== 200) throw badRequest(notOk, "ValidationError");
   const contentType = (outcome.contentType ?? "").split(";")[0].trim().toLowerCase();
   if (contentType !== "text/plain" || outcome.body !== token) throw badRequest(mismatch, "ValidationError");
-}
-
-type Outcome = { status: number; contentType?: string; body: string } | "timeout" | "failed";
-
-function post(url: URL, options: HandshakeOptions): Promise<Outcome> {
-  return new Promise((resolve) => {
-    let settled = false;
-    const finish = (outcome: Outcome) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      options.signal?.removeEventListener("abort", onAbort);
-      request.destroy();
-      resolve(outcome);
-    };
-    const onAbort = () => finish("failed");
-    const request = https.request(url, {
-      method: "POST",
-      ca: options.ca,
-      agent: false,
-      headers: { "Content-Type": "text/plain; charset=utf-8", "Content-Length": "0" },
-    });
-    const timer = setTimeout(() => finish("timeout"), options.timeoutMs);
-    options.signal?.addEventListener("abort", onAbort, { once: true });
-    request.on("error", () => finish("failed"));
-    request.on("response", (response) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      response.on("data", (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > maxResponseBytes) return finish({ status: response.statusCode ?? 0, body: "" });
-        chunks.push(chunk);
-      });
-      response.on("end", () =>
-        finish({
-          status: response.statusCode ?? 0,
-          contentType: response.headers["content-type"],
-          body: Buffer.concat(chunks).toString("utf8"),
-        }),
-      );
-      response.on("error", () => finish("failed"));
-    });
-    request.end();
-  });
 }

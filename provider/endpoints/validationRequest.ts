@@ -60,9 +60,10 @@ const maxAnswerBytes = 64 * 1024;
 
 /**
  * Sends the request once, with no retry (Graph sends one) and no redirect following (Graph follows none).
- * Trusts what Node trusts: the system's CAs plus NODE_EXTRA_CA_CERTS, so the emulator's receiver passes.
+ * Trusts what Node trusts: the system's CAs plus NODE_EXTRA_CA_CERTS, so the emulator's receiver passes;
+ * `ca` replaces them (the emulator, playing Graph, trusts only its own CA).
  */
-export function sendValidationRequest(url: URL, options: { timeoutMs: number; signal?: AbortSignal }): Promise<ValidationOutcome> {
+export function sendValidationRequest(url: URL, options: { timeoutMs: number; signal?: AbortSignal; ca?: string }): Promise<ValidationOutcome> {
   return new Promise((resolve) => {
     let settled = false;
     const finish = (outcome: ValidationOutcome) => {
@@ -76,6 +77,7 @@ export function sendValidationRequest(url: URL, options: { timeoutMs: number; si
     const onAbort = () => finish({ kind: "failure", code: "ABORT_ERR", message: "the check was cancelled" });
     const request = https.request(url, {
       method: "POST",
+      ...(options.ca === undefined ? {} : { ca: options.ca }),
       agent: false,
       headers: { "Content-Type": "text/plain; charset=utf-8", "Content-Length": "0" },
     });
