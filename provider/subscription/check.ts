@@ -5,6 +5,7 @@ import { matchRules } from "../rules/resourcePath";
 import { permissionsFor } from "../rules/ruleTable";
 import { UNKNOWN as unknown, validateSubscription, type ValidationContext } from "../rules/validate";
 import type { ProviderContext } from "./context";
+import { secretInputNames } from "./inputs";
 import { clouds, type ApiVersion, type Cloud, type ConnectionInput } from "./schema";
 
 /** check: the inputs against the rule table, then against what the access token grants. Never throws. */
@@ -66,15 +67,21 @@ function secretOf(connection: unknown): string | undefined {
 
 /**
  * Failures as the engine is to print them. For a property failure the engine also prints the property's
- * value with Go's %v, which shows a secret nested in an object unmasked (issueCheckFailures in Pulumi's
- * pkg/resource/deploy/step_generator.go), so a connection's failures are reported on the resource instead:
- * their reasons name `connection.<field>` and quote the value themselves, never the client secret.
+ * value with Go's %v, which shows a secret unmasked, whole or nested in an object (issueCheckFailures in
+ * Pulumi's pkg/resource/deploy/step_generator.go prints `{&{{value}}}`; an engine test saw a clientState
+ * printed so, even one from a secret config value). So the failures of a secret input (clientState) and of a
+ * connection are reported on the resource instead, their reasons naming the property: `clientState: ...`, or
+ * `connection.<field>` with the value quoted by the reason itself, never the client secret.
  */
 function forEngine(failures: pulumi.dynamic.CheckFailure[], connection: unknown): pulumi.dynamic.CheckFailure[] {
-  return failures.map((failure) =>
-    failure.property === "connection" ? { property: "", reason: redact(failure.reason, [secretOf(connection)]) } : failure,
-  );
+  return failures.map((failure) => {
+    if (failure.property === "connection") return { property: "", reason: redact(failure.reason, [secretOf(connection)]) };
+    if (secretInputs.has(failure.property)) return { property: "", reason: `${failure.property}: ${failure.reason}` };
+    return failure;
+  });
 }
+
+const secretInputs: ReadonlySet<string> = new Set(secretInputNames);
 
 /** What the schema cannot see: a certificate file that is not there, workload identity without its token file. */
 function signInFailures(connection: ConnectionInput | undefined): pulumi.dynamic.CheckFailure[] {

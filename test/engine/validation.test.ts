@@ -40,3 +40,20 @@ it.each([
   expect(world.admin.listSubscriptions()).toEqual([]);
   expect(world.subscriptionRequests()).toEqual([]);
 });
+
+it.each([
+  ["written in the program", (value: string) => ({ plainClientState: value })],
+  ["a secret from the stack's config", (value: string) => ({ clientState: value })],
+])("a clientState too long for Graph (%s) fails preview naming clientState and its rule, and never prints the value", async (_title, given) => {
+  const value = `cs-${"7Kq9".repeat(60)}`; // 243 characters; Graph v1.0 takes at most 128
+  const stack = world.stack(`long-client-state-${_title.split(" ")[0]}`, { config: { "msgraph:permissionType": "delegated-work" } });
+  const specs: SubscriptionSpecs = {
+    mail: { resource: "me/messages", changeType: "created", notificationUrl: world.webhook("mail"), lifetimeMinutes: 60, ...given(value) },
+  };
+  world.admin.clearRequestLog();
+  const preview = await stack.preview(specs);
+  expect(preview.code).not.toBe(0);
+  expect(preview.output).toMatch(/clientState.*243 characters; Graph v1\.0 accepts at most 128/);
+  expect(preview.output).not.toContain(value.slice(0, 40));
+  expect(world.subscriptionRequests()).toEqual([]);
+});

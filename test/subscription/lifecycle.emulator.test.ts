@@ -76,6 +76,13 @@ describe("check", () => {
     expect(result.inputs).toMatchObject({ changeType: "created,updated" });
   });
 
+  it("reports a secret input's failure on the resource, naming the property, since Pulumi prints a property's value unmasked", async () => {
+    const long = "s".repeat(200);
+    const result = await lifecycle.check({}, { ...mail(), clientState: long });
+    expect(result.failures).toEqual([{ property: "", reason: expect.stringMatching(/^clientState: \(value hidden\) is 200 characters; Graph v1\.0 accepts at most 128/) }]);
+    expect(JSON.stringify(result.failures)).not.toContain(long);
+  });
+
   it("fails the preview with the permissions to grant when the token holds none of them", async () => {
     connectAs(1);
     const result = await lifecycle.check({}, mail());

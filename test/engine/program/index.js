@@ -1,7 +1,8 @@
 // The engine tests' Pulumi program: declares the subscriptions listed in the stack config key
 // `subscriptions` ({"<name>": {...Subscription inputs, "options": {...resource options}}}), as a consumer
 // would, and exports every output of each. Each one's clientState comes from the secret config key
-// `clientStates` ({"<name>": "..."}) when `secretClientState` is set, as a consumer keeps it; likewise its
+// `clientStates` ({"<name>": "..."}) when `secretClientState` is set, as a consumer keeps it (or is the plain
+// string `plainClientState`, as a program that writes it in its code has it); likewise its
 // connection's clientSecret from the secret config key `connectionSecrets` when `secretConnection` is set, and the
 // whole connection becomes one Output (as config.requireSecretObject would give it) when `connectionAsOutput` is set.
 // Plain JavaScript, so the CLI runs it as it is.
@@ -28,8 +29,9 @@ module.exports = async () => {
   const connectionSecrets = config.getSecretObject("connectionSecrets");
   const outputs = {};
   for (const [name, spec] of Object.entries(specs)) {
-    const { options, secretClientState, secretConnection, connectionAsOutput, ...args } = spec;
+    const { options, secretClientState, plainClientState, secretConnection, connectionAsOutput, ...args } = spec;
     if (secretClientState) args.clientState = clientStates.apply((all) => all[name]);
+    if (plainClientState !== undefined) args.clientState = plainClientState;
     if (secretConnection) args.connection = { ...args.connection, clientSecret: connectionSecrets.apply((all) => all[name]) };
     if (connectionAsOutput) args.connection = pulumi.output(args.connection);
     const subscription = new Subscription(name, args, options);
