@@ -14,7 +14,7 @@
  *
  *   npm run bench [-- --n 1,50,200,1000] [-- --latency 0,100] [-- --out BENCHMARKS.md]
  *                 [-- --contestants raw,floor,ours,terraform] [-- --commands "up,preview --refresh,destroy"] [-- --cpu-prof DIR]
- *                 [-- --repeat 3]
+ *                 [-- --repeat 3] [-- --render]
  *
  * --commands picks a subset for a quick look (a command that needs resources needs `up` before it); the
  * report then leaves the others out.
@@ -77,7 +77,7 @@ async function main(): Promise<void> {
       n: { type: "string", default: "1,50,200,1000" },
       latency: { type: "string", default: "0,100" },
       out: { type: "string", default: path.join(repoRoot, "BENCHMARKS.md") },
-      "charts-only": { type: "boolean" },
+      render: { type: "boolean" },
       contestants: { type: "string", default: contestants.join(",") },
       commands: { type: "string", default: commands.join(",") },
       "cpu-prof": { type: "string" },
@@ -93,12 +93,9 @@ async function main(): Promise<void> {
   const repeat = Number(values.repeat);
   if (!Number.isInteger(repeat) || repeat < 1) throw new Error(`--repeat: ${values.repeat} is not a whole number of runs of at least 1`);
   const cpuProfileDir = values["cpu-prof"] === undefined ? undefined : path.resolve(values["cpu-prof"]);
-  if (values["charts-only"]) {
-    // Redraws the charts from the report's table, e.g. after a run that was stopped before its end.
-    const measured = measurementsFromReport(fs.readFileSync(values.out!, "utf8"));
-    for (const latencyMs of new Set(measured.map((r) => r.latencyMs))) {
-      fs.writeFileSync(path.join(path.dirname(values.out!), "bench", `up-latency-${latencyMs}.svg`), chart(measured, latencyMs));
-    }
+  if (values.render) {
+    // Writes the report and charts again from the results a run kept, without measuring anything.
+    writeReport(values.out!, JSON.parse(fs.readFileSync(resultsFile(values.out!), "utf8")) as BenchRun);
     return;
   }
   const counts = values.n!.split(",").map(Number);
@@ -111,6 +108,7 @@ async function main(): Promise<void> {
   const peer = chosen.has("terraform") ? findPeer() : undefined;
   const results: Measurement[] = [];
   const validation = validationMicroBenchmark();
+  const run: BenchRun = { machine: machineDescription(), started: new Date().toISOString(), peerNote: peer?.note, validation, results };
   process.stdout.write(`bench: validation ${validation.meanMicroseconds.toFixed(1)} µs per call (p99 ${validation.p99Microseconds.toFixed(1)} µs)\n`);
   try {
     for (const latencyMs of latencies) {
@@ -148,10 +146,10 @@ async function main(): Promise<void> {
           for (const contestant of running) await contestant.close?.();
         }
         // After every N, so an interrupted run still leaves a consistent report.
-        writeReport(values.out!, results, validation, peer);
+        writeReport(values.out!, run);
       }
     }
-    writeReport(values.out!, results, validation, peer);
+    writeReport(values.out!, run);
     process.stdout.write(`bench: wrote ${values.out}\n`);
   } finally {
     await receiver.close();
@@ -184,6 +182,25 @@ interface Setting {
   latencyMs: number;
   webhook: string;
   cpuProfileDir: string | undefined;
+}
+
+/** Everything a report is made from: kept next to it (bench/results.json), so --render can write it again. */
+interface BenchRun {
+  machine: string;
+  started: string;
+  /** The peer's versions, or why it is missing; undefined when the run did not ask for it. */
+  peerNote: string | undefined;
+  validation: ValidationFigures;
+  results: Measurement[];
+}
+
+function machineDescription(): string {
+  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+  return `${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}`;
+}
+
+function resultsFile(out: string): string {
+  return path.join(path.dirname(out), "bench", "results.json");
 }
 
 /** What the report says about the peer: its versions, or why it is missing. */
@@ -471,16 +488,16 @@ function validationMicroBenchmark(rounds = 200): ValidationFigures {
   };
 }
 
-function writeReport(out: string, results: Measurement[], validation: ValidationFigures, peer: PeerSummary | undefined): void {
-  for (const latencyMs of new Set(results.map((r) => r.latencyMs))) {
-    fs.mkdirSync(path.join(path.dirname(out), "bench"), { recursive: true });
-    fs.writeFileSync(path.join(path.dirname(out), "bench", `up-latency-${latencyMs}.svg`), chart(results, latencyMs));
+function writeReport(out: string, run: BenchRun): void {
+  fs.mkdirSync(path.join(path.dirname(out), "bench"), { recursive: true });
+  for (const latencyMs of new Set(run.results.map((r) => r.latencyMs))) {
+    fs.writeFileSync(path.join(path.dirname(out), "bench", `up-latency-${latencyMs}.svg`), chart(run.results, latencyMs));
   }
-  fs.writeFileSync(out, report(results, validation, peer));
+  fs.writeFileSync(resultsFile(out), `${JSON.stringify(run, null, 1)}\n`);
+  fs.writeFileSync(out, report(run));
 }
 
-function report(results: Measurement[], validation: ValidationFigures, peer: PeerSummary | undefined): string {
-  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+function report({ machine, started, peerNote, validation, results }: BenchRun): string {
   const find = (m: Pick<Measurement, "latencyMs" | "n" | "command">, contestant: Contestant) =>
     results.find((r) => r.latencyMs === m.latencyMs && r.n === m.n && r.command === m.command && r.contestant === contestant);
   const seconds = (r: Measurement | undefined) => (r === undefined ? "–" : `${r.seconds.toFixed(1)}${r.exit === 0 ? "" : " (failed)"}`);
@@ -489,15 +506,15 @@ function report(results: Measurement[], validation: ValidationFigures, peer: Pee
     "",
     "Generated by `npm run bench` (scripts/bench.ts); do not edit by hand.",
     "",
-    `Machine: ${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}. Run ${new Date().toISOString()}.`,
+    `Machine: ${machine}. Run started ${started}; the measurements are kept in bench/results.json (\`npm run bench -- --render\` writes this report from them again).`,
     "",
     "- **raw**: a plain HTTPS client, one token, the same Graph requests, 64 at a time (no Pulumi).",
     "- **floor**: the same resources (bench/floor: the same inputs, the same output properties at the same sizes), whose provider only waits the latency per create, read, update and delete: what the Pulumi engine itself costs for them.",
     "- **ours**: the same number of Subscription resources of this package (bench/ours, which differs from bench/floor only in the provider), plain `pulumi` against the emulator.",
     "- Both programs run in one consumer project outside the repository, with the packed package (`npm pack`) and the SDK installed from the registry, as users have them.",
-    `- **terraform**: the peer, ${peer?.note ?? "not asked for in this run"}. One \`msgraph_resource\` (url = \"subscriptions\") per subscription with the same body; \`plan\`, \`apply\`, \`plan -detailed-exitcode\` (Terraform's plan refreshes), \`apply\` with a new expirationDateTime, \`destroy\`, at \`-parallelism\` N (at least 10), the concurrency Pulumi's engine allows (Terraform's default is 10). The provider cannot be pointed at another Graph host, so it reaches the emulator through a loopback proxy (scripts/benchPeer.ts).`,
+    `- **terraform**: the peer, ${peerNote ?? "not asked for in this run"}. One \`msgraph_resource\` (url = \"subscriptions\") per subscription with the same body; \`plan\`, \`apply\`, \`plan -detailed-exitcode\` (Terraform's plan refreshes), \`apply\` with a new expirationDateTime, \`destroy\`, at \`-parallelism\` N (at least 10), the concurrency Pulumi's engine allows (Terraform's default is 10). The provider cannot be pointed at another Graph host, so it reaches the emulator through a loopback proxy (scripts/benchPeer.ts).`,
     "- Contestants run in turn, command by command, against one emulator, so background load weighs on each side of a ratio alike.",
-    `- \`preview\` and \`preview --refresh\` change neither Graph nor state, so each runs ${repeatLabel(results)}, the contestants in turn each time; their times are the median run's, and the last column gives ours ÷ floor for each run. The other commands change what the next one starts from and run once.`,
+    `- \`preview\` and \`preview --refresh\` change neither Graph nor state, so each runs ${repeatLabel(results)}, the contestants in turn each time. Their times are each contestant's median run; their ours ÷ floor is the median of the runs' ratios, each of which compares two runs made back to back (the last column lists them), so load on the machine that comes and goes between runs weighs less on it. The other commands change what the next one starts from and run once.`,
     "",
     "Latency is injected by the emulator on every Graph request. The renewal (`up --refresh`, as pipelines run it) follows a move of the emulator's clock past renewBeforeMinutes, so every subscription is read and renewed (GET, PATCH); the floor's renewal reads and updates every resource.",
     "",
@@ -508,7 +525,7 @@ function report(results: Measurement[], validation: ValidationFigures, peer: Pee
   for (const key of keys) {
     const ours = find(key, "ours");
     const floor = find(key, "floor");
-    const ratio = ours && floor && floor.seconds > 0 ? (ours.seconds / floor.seconds).toFixed(2) : "–";
+    const ratio = oursOverFloor(ours, floor)?.toFixed(2) ?? "–";
     lines.push(
       `| ${key.latencyMs} ms | ${key.n} | \`${key.command}\` | ${seconds(find(key, "raw"))} | ${seconds(floor)} | ${seconds(ours)} | ${seconds(find(key, "terraform"))} | ${ratio} | ${ours?.graphRequestsPerResource?.toFixed(2) ?? "–"} | ${ours?.tokenRequests ?? "–"} | ${ours?.providerPeakMb ?? "–"} | ${ours?.programPeakMb ?? "–"} | ${eachRun(ours, floor)} |`,
     );
@@ -549,25 +566,24 @@ function repeatLabel(results: Measurement[]): string {
   return counts.length === 0 ? times(1) : counts.map(times).join(" or ");
 }
 
-/** ours ÷ floor for each run, paired in the order they ran; "–" for a command run once. */
-function eachRun(ours: Measurement | undefined, floor: Measurement | undefined): string {
-  if (!ours?.runs || !floor?.runs) return "–";
-  return ours.runs.map((seconds, i) => (floor.runs![i] ? (seconds / floor.runs![i]!).toFixed(2) : "–")).join(", ");
+/** ours ÷ floor for each run, paired in the order they ran (back to back); empty for a command run once. */
+function runRatios(ours: Measurement | undefined, floor: Measurement | undefined): number[] {
+  if (!ours?.runs || !floor?.runs) return [];
+  return ours.runs.flatMap((seconds, i) => (floor.runs![i] ? [seconds / floor.runs![i]!] : []));
 }
 
-/** The `up` rows of a report written by this script, back as measurements. */
-function measurementsFromReport(text: string): Measurement[] {
-  const measured: Measurement[] = [];
-  for (const line of text.split("\n")) {
-    const cells = line.split("|").map((cell) => cell.trim());
-    const [, latency, n, command, ...times] = cells;
-    if (!latency?.endsWith(" ms") || command !== "`up`") continue;
-    contestants.forEach((contestant, index) => {
-      const seconds = Number.parseFloat(times[index] ?? "");
-      if (!Number.isNaN(seconds)) measured.push({ latencyMs: Number.parseInt(latency, 10), n: Number(n), contestant, command: "up", seconds, exit: 0 });
-    });
-  }
-  return measured;
+function eachRun(ours: Measurement | undefined, floor: Measurement | undefined): string {
+  const ratios = runRatios(ours, floor);
+  return ratios.length === 0 ? "–" : ratios.map((r) => r.toFixed(2)).join(", ");
+}
+
+/** The median of the runs' ratios when the command ran more than once, else the one run's ratio. */
+function oursOverFloor(ours: Measurement | undefined, floor: Measurement | undefined): number | undefined {
+  if (!ours || !floor || floor.seconds <= 0) return undefined;
+  const ratios = runRatios(ours, floor).sort((a, b) => a - b);
+  if (ratios.length === 0) return ours.seconds / floor.seconds;
+  const middle = Math.floor(ratios.length / 2);
+  return ratios.length % 2 === 1 ? ratios[middle]! : (ratios[middle - 1]! + ratios[middle]!) / 2;
 }
 
 function chart(results: Measurement[], latencyMs: number): string {
