@@ -199,8 +199,13 @@ function machineDescription(): string {
   return `${os.cpus().length} × ${cpu}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.release()}, Node ${process.version}`;
 }
 
+/** Where the report's charts and results go: bench/ beside it. */
+function benchDir(out: string): string {
+  return path.join(path.dirname(out), "bench");
+}
+
 function resultsFile(out: string): string {
-  return path.join(path.dirname(out), "bench", "results.json");
+  return path.join(benchDir(out), "results.json");
 }
 
 /** What the report says about the peer: its versions, or why it is missing. */
@@ -489,9 +494,9 @@ function validationMicroBenchmark(rounds = 200): ValidationFigures {
 }
 
 function writeReport(out: string, run: BenchRun): void {
-  fs.mkdirSync(path.join(path.dirname(out), "bench"), { recursive: true });
+  fs.mkdirSync(benchDir(out), { recursive: true });
   for (const latencyMs of new Set(run.results.map((r) => r.latencyMs))) {
-    fs.writeFileSync(path.join(path.dirname(out), "bench", `up-latency-${latencyMs}.svg`), chart(run.results, latencyMs));
+    fs.writeFileSync(path.join(benchDir(out), `up-latency-${latencyMs}.svg`), chart(run.results, latencyMs));
   }
   fs.writeFileSync(resultsFile(out), `${JSON.stringify(run, null, 1)}\n`);
   fs.writeFileSync(out, report(run));
