@@ -86,7 +86,7 @@ export class PulumiProject {
     this.options = options;
     this.dir = path.resolve(options.dir);
     this.stack = options.stack;
-    const fromEnv = process.env.PULUMI_BACKEND_URL?.startsWith("file://") ? process.env.PULUMI_BACKEND_URL.slice("file://".length) : undefined;
+    const fromEnv = process.env.PULUMI_BACKEND_URL?.startsWith("file://") ? process.env.PULUMI_BACKEND_URL.slice("file://".length).split("?")[0] : undefined;
     this.backendDir = path.resolve(options.backendDir ?? fromEnv ?? path.join(this.dir, ".pulumi-state"));
   }
 
@@ -107,7 +107,11 @@ export class PulumiProject {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       PATH: [this.cliDir, path.dirname(nodeBinary()), process.env.PATH ?? ""].join(path.delimiter),
-      PULUMI_BACKEND_URL: `file://${this.backendDir}`,
+      // No `.attrs` sidecar per state file: the file backend (gocloud fileblob) rewrites it in place, not
+      // atomically, so a SIGKILL at that moment left it empty and every later command failed with
+      // "failed to load checkpoint: EOF" (killedRun.test.ts, once in a cold CI run). The state file itself is
+      // written to a temporary file and renamed.
+      PULUMI_BACKEND_URL: `file://${this.backendDir}?metadata=skip`,
       PULUMI_HOME: pulumiHome,
       PULUMI_SKIP_UPDATE_CHECK: "true",
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
