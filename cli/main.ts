@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 import { parseArgs } from "node:util";
 import { redact } from "../provider/redaction";
-import { apiVersions, clouds, permissionTypes, type ApiVersion, type Cloud, type PermissionType } from "../provider/subscription/schema";
+import { apiVersions, clouds, permissionTypes, type ApiVersion, type Cloud, type PermissionType } from "../provider/vocabulary";
 import { doctorCommand } from "./doctor";
 import {
   exitCode,

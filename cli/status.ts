@@ -1,7 +1,8 @@
 import { redact, redactUrl } from "../provider/redaction";
 import type { GraphConnection } from "../provider/subscription/context";
-import { expiryVerdict, sameInstant } from "../provider/subscription/lifetime";
-import { subscriptionInputNames, type ApiVersion, type GraphSubscription, type SubscriptionInputs } from "../provider/subscription/schema";
+import { expiryVerdict, sameInstant } from "../provider/lifetime";
+import { type ApiVersion, type GraphSubscription } from "../provider/vocabulary";
+import { subscriptionInputNames, type SubscriptionInputs } from "../provider/schema";
 import type { SubscriptionState } from "../provider/subscription/state";
 import { exitCode, programName, UsageError, type CliOutput, type CommandSpec, type ParsedCommandLine } from "./help";
 import { stackSelectionOptions, type StackLocation, type StackSubscription } from "./stackState";

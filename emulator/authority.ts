@@ -3,7 +3,7 @@ import { createLocalJWKSet, errors, jwtVerify, SignJWT, type JSONWebKeySet, type
 import { consumerTenantId, tokenTenantId, type EmulatorClient } from "./clients";
 import { GraphError } from "./graphErrors";
 import { json, type EmulatorRequest, type EmulatorResponse } from "./http";
-import type { PermissionType } from "../provider/subscription/schema";
+import type { PermissionType } from "../provider/vocabulary";
 
 /**
  * The sign-in authority: enough of Entra ID's v2.0 endpoints for MSAL's client-credentials flow

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from "node:crypto";
 import { ruleTable, permissionsFor } from "../provider/rules/ruleTable";
-import type { PermissionType } from "../provider/subscription/schema";
+import type { PermissionType } from "../provider/vocabulary";
 import { consumerTenantId } from "../provider/graph/tokenClaims";
 
 /** An app registration the emulator's authority knows. */

@@ -1,5 +1,5 @@
 import type { SubscriptionRequestClass } from "../provider/limits";
-import type { ApiVersion } from "../provider/subscription/schema";
+import type { ApiVersion } from "../provider/vocabulary";
 import type { Authority } from "./authority";
 import { badRequest, GraphError } from "./graphErrors";
 import { json, type EmulatorRequest, type EmulatorResponse } from "./http";

@@ -1,7 +1,7 @@
 import { X509Certificate } from "node:crypto";
 import { graphLimits } from "../provider/limits";
 import { graphBooleanInputs, graphStringInputs } from "../provider/subscription/inputs";
-import { changeTypes, type ChangeType } from "../provider/subscription/schema";
+import { changeTypes, type ChangeType } from "../provider/vocabulary";
 import { graphDateTimeFromText } from "./clock";
 import { badRequest } from "./graphErrors";
 import { needsHandshake } from "./handshake";

@@ -4,7 +4,7 @@ import { patchableGraphInputs, requiredGraphInputs } from "../provider/subscript
 import { matchRules, parseResource, resourceIdentity } from "../provider/rules/resourcePath";
 import { queryRuleFailures } from "../provider/rules/queryRules";
 import { permissionsFor, type ResourceRule } from "../provider/rules/ruleTable";
-import { canonicalChangeType, type ApiVersion, type ChangeType } from "../provider/subscription/schema";
+import { canonicalChangeType, type ApiVersion, type ChangeType } from "../provider/vocabulary";
 import type { Caller } from "./authority";
 import { epochMs, graphDateTime, graphDateTimeFromText, type EmulatedClock } from "./clock";
 import { badRequest, GraphError, notFound } from "./graphErrors";

@@ -3,13 +3,13 @@ import type * as ruleTableModule from "./rules/ruleTable";
 import type * as validateModule from "./rules/validate";
 import type * as lifecycleHandlerModule from "./notifications/lifecycleHandler";
 
-export { Subscription } from "./subscription/resource";
-export type { ConnectionArgs, SubscriptionArgs } from "./subscription/resource";
+export { Subscription } from "./dynamic/resource";
+export type { ConnectionArgs, SubscriptionArgs } from "./dynamic/resource";
 export type { ReauthorizeOptions } from "./reauthorize";
 export type { ValidationContext, ValidationResult } from "./rules/validate";
 export type { ResourceRule } from "./rules/ruleTable";
 export { GraphApiError } from "./errors";
-export type { ApiVersion, ChangeType, Cloud, PermissionType, PaymentModel } from "./subscription/schema";
+export type { ApiVersion, ChangeType, Cloud, PermissionType, PaymentModel } from "./vocabulary";
 export type { LifecycleHandlerOptions, LifecycleNotification, ChangeNotification, NotificationRequest, NotificationAnswer } from "./notifications/lifecycleHandler";
 
 // A Pulumi program needs only Subscription, and loads this module on every preview and up. The Graph

@@ -1,4 +1,4 @@
-import type { ApiVersion } from "./subscription/schema";
+import type { ApiVersion } from "./vocabulary";
 
 /**
  * Graph's documented limits on subscriptions, stated once. The provider validates against them before

@@ -1,6 +1,6 @@
 import { SubscriptionsClient } from "./graph/client";
 import { resolveSettings, type ProviderSettings } from "./graph/settings";
-import type { ApiVersion } from "./subscription/schema";
+import type { ApiVersion } from "./vocabulary";
 
 export interface ReauthorizeOptions {
   /** Defaults to the settings' apiVersion (msgraph:apiVersion / MSGRAPH_API_VERSION, else v1.0). */

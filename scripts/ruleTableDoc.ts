@@ -14,7 +14,7 @@ import { parseArgs } from "node:util";
 import { docsPages, type DocsPage } from "../provider/rules/docsPages";
 import { ruleConflicts } from "../provider/rules/ruleConflicts";
 import { paymentModelRules, ruleTable, type PermissionSet, type ResourceRule } from "../provider/rules/ruleTable";
-import { apiVersions } from "../provider/subscription/schema";
+import { apiVersions } from "../provider/vocabulary";
 import { repoRoot } from "./pulumiProject";
 import { knownDifferences } from "./rulesCheck";
 

@@ -26,7 +26,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { matchRule } from "../provider/rules/resourcePath";
 import { paymentModelRules, ruleTable, type PermissionColumn, type ResourceRule } from "../provider/rules/ruleTable";
-import { apiVersions, type ApiVersion } from "../provider/subscription/schema";
+import { apiVersions, type ApiVersion } from "../provider/vocabulary";
 import { repoRoot } from "./pulumiProject";
 import { columns, markdownPermissionRows, type Cell } from "./seedPermissions";
 

@@ -17,7 +17,7 @@ import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import type { PermissionColumn } from "../provider/rules/ruleTable";
-import type { ApiVersion } from "../provider/subscription/schema";
+import type { ApiVersion } from "../provider/vocabulary";
 import { repoRoot as repo } from "./pulumiProject";
 
 export const defaultSeedsDir = path.resolve(repo, "..", "shared", "seeds");

@@ -2,7 +2,7 @@ import type { Client, ResponseType } from "@microsoft/microsoft-graph-client";
 import type { Agent } from "undici";
 import { DeadlineError, GraphApiError, TransportError, type GraphOperation } from "../errors";
 import { redact } from "../redaction";
-import { graphSubscription, type ApiVersion, type GraphSubscription } from "../subscription/schema";
+import { graphSubscription, type ApiVersion, type GraphSubscription } from "../vocabulary";
 import { isMicrosoftGraphHost } from "./clouds";
 import { GraphClock } from "./clock";
 import { createCredential, graphScope, type SignIn } from "./credentials";

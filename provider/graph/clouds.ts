@@ -1,4 +1,4 @@
-import type { Cloud } from "../subscription/schema";
+import type { Cloud } from "../vocabulary";
 
 export interface CloudEndpoints {
   /** Graph root, without version. */

@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import type { ConnectionInput } from "../subscription/schema";
+import type { ConnectionInput } from "../schema";
 import { cloudEndpoints } from "./clouds";
 import type { SignIn } from "./credentials";
 import type { ProviderSettings } from "./settings";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { SettingsError } from "../errors";
 import { redactUrl } from "../redaction";
-import { apiVersions, clouds, permissionTypes } from "../subscription/schema";
+import { apiVersions, clouds, permissionTypes } from "../vocabulary";
 import { cloudEndpoints } from "./clouds";
 import { defaultRetryPolicy, type RetryPolicy } from "./retryPolicy";
 
@@ -9,7 +9,7 @@ import { defaultRetryPolicy, type RetryPolicy } from "./retryPolicy";
  * Provider settings. Stack config (namespace `msgraph`) wins; the `MSGRAPH_*` environment is the
  * fallback, so the command line and pipelines without a stack can use the same names.
  */
-const settingNames = {
+export const settingNames = {
   tenantId: "MSGRAPH_TENANT_ID",
   clientId: "MSGRAPH_CLIENT_ID",
   clientSecret: "MSGRAPH_CLIENT_SECRET",
@@ -35,20 +35,33 @@ const httpsUrl = z
   )
   .transform((value) => value.replace(/\/+$/, ""));
 
-const rawSettings = z.object({
-  tenantId: z.string().min(1).optional(),
-  clientId: z.string().min(1).optional(),
-  clientSecret: z.string().min(1).optional(),
-  cloud: z.enum(clouds).default("global"),
-  apiVersion: z.enum(apiVersions).default("v1.0"),
-  permissionType: z.enum(permissionTypes).optional(),
-  endpoint: httpsUrl.optional(),
-  authorityHost: httpsUrl.optional(),
-  maxRetries: z.coerce.number().int().min(0).max(50).default(defaultRetryPolicy.maxRetries),
-  operationTimeoutSeconds: z.coerce.number().int().min(10).max(86_400).default(defaultRetryPolicy.operationTimeoutMs / 1000),
-  requestTimeoutSeconds: z.coerce.number().int().min(1).max(3_600).default(defaultRetryPolicy.requestTimeoutMs / 1000),
+// Each setting's description is the one the package schema gives its provider config variable.
+/** Settings whose values are never shown and are kept Pulumi secrets. */
+export const secretSettings = ["clientSecret"] as const;
+
+export const rawSettings = z.object({
+  tenantId: z.string().min(1).optional().describe("The directory (tenant) id the app signs in to. Default: AZURE_TENANT_ID through the credential chain."),
+  clientId: z.string().min(1).optional().describe("The application (client) id. Without it and clientSecret, credentials come from the AZURE_* environment (secret, certificate, workload identity, managed identity, Azure CLI)."),
+  clientSecret: z.string().min(1).optional().describe("The app's client secret. Keep it secret: `pulumi config set --secret`."),
+  cloud: z.enum(clouds).default("global").describe("The national cloud: global, usgov-l4, usgov-l5 or china. It brings its own Graph and sign-in hosts."),
+  apiVersion: z.enum(apiVersions).default("v1.0").describe("The Graph API version subscriptions are managed through, unless a resource says otherwise: v1.0 or beta."),
+  permissionType: z.enum(permissionTypes).optional().describe("application, delegated-work or delegated-personal. Default: what the access token shows."),
+  endpoint: httpsUrl.optional().describe("The Graph root without version. Default: the cloud's Graph host."),
+  authorityHost: httpsUrl.optional().describe("The sign-in authority. Default: the cloud's."),
+  maxRetries: z.coerce.number().int().min(0).max(50).default(defaultRetryPolicy.maxRetries).describe("Retries of a throttled or failed Graph request (0 to 50)."),
+  operationTimeoutSeconds: z.coerce
+    .number()
+    .int()
+    .min(10)
+    .max(86_400)
+    .default(defaultRetryPolicy.operationTimeoutMs / 1000)
+    .describe("The deadline of one operation, retries and throttling waits included, in seconds."),
+  requestTimeoutSeconds: z.coerce.number().int().min(1).max(3_600).default(defaultRetryPolicy.requestTimeoutMs / 1000).describe("The timeout of one Graph request, in seconds."),
   // Off by default: the check sends each endpoint one more request, from this machine (provider/endpoints).
-  checkEndpoints: z.stringbool().default(false),
+  checkEndpoints: z
+    .stringbool()
+    .default(false)
+    .describe("Send each notification endpoint Graph's validation request before a create or a notificationUrl change, so an unreachable endpoint fails with its cause."),
 });
 
 export type ProviderSettings = Omit<z.output<typeof rawSettings>, "endpoint" | "authorityHost"> & {

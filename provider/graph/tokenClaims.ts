@@ -1,4 +1,4 @@
-import type { PermissionType } from "../subscription/schema";
+import type { PermissionType } from "../vocabulary";
 
 /** The tenant id of personal Microsoft accounts (https://learn.microsoft.com/en-us/entra/identity-platform/id-token-claims-reference). */
 export const consumerTenantId = "9188040d-6c67-4c5b-b112-36a304b66dad";

@@ -4,7 +4,7 @@ import { graphLimits } from "../limits";
 import { redact } from "../redaction";
 import { settingsWithOverrides } from "../reauthorize";
 import type { ProviderSettings } from "../graph/settings";
-import type { ApiVersion } from "../subscription/schema";
+import type { ApiVersion } from "../vocabulary";
 import { checkExpectedClientState, clientStateMatches, expectedClientStateFor, type ExpectedClientState } from "./clientState";
 import {
   isLifecycleNotification,

@@ -1,9 +1,9 @@
 import type { SubscriptionsClient } from "../graph/client";
 import { graphLimits } from "../limits";
 import { matchRules } from "../rules/resourcePath";
-import { plannedLifetimeMinutes } from "../subscription/lifetime";
-import { markOf, stampExpiry } from "../subscription/ownership";
-import type { ApiVersion, GraphSubscription } from "../subscription/schema";
+import { plannedLifetimeMinutes } from "../lifetime";
+import { markOf, stampExpiry } from "../ownership";
+import type { ApiVersion, GraphSubscription } from "../vocabulary";
 
 /**
  * The answer to `reauthorizationRequired`. Graph accepts two (lifecycle page, "Responding to

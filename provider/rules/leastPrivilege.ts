@@ -1,4 +1,4 @@
-import type { ApiVersion, PermissionType } from "../subscription/schema";
+import type { ApiVersion, PermissionType } from "../vocabulary";
 import { matchRules } from "./resourcePath";
 import { permissionsFor, type ResourceRule } from "./ruleTable";
 

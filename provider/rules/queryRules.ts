@@ -1,4 +1,4 @@
-import type { PermissionType } from "../subscription/schema";
+import type { PermissionType } from "../vocabulary";
 import type { ParsedResource } from "./resourcePath";
 import type { ResourceRule } from "./ruleTable";
 

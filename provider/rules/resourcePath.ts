@@ -1,5 +1,5 @@
-import type { ApiVersion, PaymentModel } from "../subscription/schema";
-import { apiVersions, paymentModels } from "../subscription/schema";
+import type { ApiVersion, PaymentModel } from "../vocabulary";
+import { apiVersions, paymentModels } from "../vocabulary";
 import { ruleTable, type ResourceRule } from "./ruleTable";
 
 export interface ParsedResource {

@@ -1,5 +1,5 @@
-import type { ApiVersion, ChangeType, Cloud, PaymentModel, PermissionType } from "../subscription/schema";
-import { clouds } from "../subscription/schema";
+import type { ApiVersion, ChangeType, Cloud, PaymentModel, PermissionType } from "../vocabulary";
+import { clouds } from "../vocabulary";
 import { datedSource, docsPages } from "./docsPages";
 
 /** null = the docs say "Not supported." for that permission type. */

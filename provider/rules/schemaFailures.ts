@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { connectionFieldNames, subscriptionInputs } from "../subscription/schema";
+import { connectionFieldNames, subscriptionInputs } from "../schema";
 import { closest } from "./suggestions";
 
 type Failure = { property: string; reason: string };

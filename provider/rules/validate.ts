@@ -1,17 +1,9 @@
 import { unknownValue } from "@pulumi/pulumi/runtime/rpc";
 import { graphLimits } from "../limits";
 import type { z } from "zod";
-import {
-  apiVersions,
-  subscriptionInputs,
-  type ApiVersion,
-  type ChangeType,
-  type Cloud,
-  type PaymentModel,
-  type PermissionType,
-  type SubscriptionInputs,
-} from "../subscription/schema";
-import { effectiveLifetimeMinutes, plannedLifetimeMinutes } from "../subscription/lifetime";
+import { apiVersions, type ApiVersion, type ChangeType, type Cloud, type PaymentModel, type PermissionType } from "../vocabulary";
+import { subscriptionInputs, type SubscriptionInputs } from "../schema";
+import { effectiveLifetimeMinutes, plannedLifetimeMinutes } from "../lifetime";
 import { closest } from "./suggestions";
 import { matchRules, parseResource, templatesOf, type RuleMatch } from "./resourcePath";
 import { deliveryAddressProblem, eventGridParams, isEventGrid } from "./deliveryAddress";

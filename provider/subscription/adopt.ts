@@ -2,9 +2,10 @@ import { ConflictError, GraphApiError } from "../errors";
 import type { SubscriptionRequest, SubscriptionsClient } from "../graph/client";
 import { resourceIdentity } from "../rules/resourcePath";
 import { sameValue } from "./compare";
-import { markOf } from "./ownership";
+import { markOf } from "../ownership";
 import { adoptionCheckedInputs, graphDefaultOf } from "./inputs";
-import { canonicalChangeType, changeTypes, type ApiVersion, type ChangeType, type GraphSubscription, type SubscriptionInputs } from "./schema";
+import { canonicalChangeType, changeTypes, type ApiVersion, type ChangeType, type GraphSubscription } from "../vocabulary";
+import { type SubscriptionInputs } from "../schema";
 
 /**
  * Graph refuses a second subscription for the same resource and changeType with 409 and the

@@ -6,7 +6,8 @@ import { permissionsFor } from "../rules/ruleTable";
 import { UNKNOWN as unknown, validateSubscription, type ValidationContext } from "../rules/validate";
 import type { ProviderContext } from "./context";
 import { secretInputNames } from "./inputs";
-import { clouds, type ApiVersion, type Cloud, type ConnectionInput } from "./schema";
+import { clouds, type ApiVersion, type Cloud } from "../vocabulary";
+import { type ConnectionInput } from "../schema";
 
 /** check: the inputs against the rule table, then against what the access token grants. Never throws. */
 export async function check(context: ProviderContext, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {

@@ -2,8 +2,8 @@ import { graphIdentity } from "../graph/connection";
 import { parseResource, resourceIdentity } from "../rules/resourcePath";
 import { UNKNOWN as unknown } from "../rules/validate";
 import { graphDefaultOf, inputProperties, signInOnlyOf, type InputBehaviour } from "./inputs";
-import { sameInstant } from "./lifetime";
-import { subscriptionInputNames, type ConnectionInput, type SubscriptionInputName, type SubscriptionInputs } from "./schema";
+import { sameInstant } from "../lifetime";
+import { subscriptionInputNames, type ConnectionInput, type SubscriptionInputName, type SubscriptionInputs } from "../schema";
 import type { SubscriptionState } from "./state";
 
 /** What a comparison needs beyond the two sides: whom an absent connection stands for. */

@@ -7,7 +7,8 @@ import { resolveSettings, type ProviderSettings } from "../graph/settings";
 import type { TokenPermissions } from "../graph/tokenClaims";
 import { redact } from "../redaction";
 import { schemaFailures } from "../rules/schemaFailures";
-import { connectionInput, type ConnectionInput, type PermissionType } from "./schema";
+import { type PermissionType } from "../vocabulary";
+import { connectionInput, type ConnectionInput } from "../schema";
 
 /**
  * One app in one tenant on one Graph, as a provider process uses it: its Graph client (which owns the token

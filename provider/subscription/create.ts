@@ -6,9 +6,10 @@ import { graphLimits } from "../limits";
 import { adoptOrExplain } from "./adopt";
 import type { GraphConnection, ProviderContext } from "./context";
 import { optionalGraphInputs } from "./inputs";
-import type { LifetimePlan } from "./lifetime";
+import type { LifetimePlan } from "../lifetime";
 import { requirePlan, targetExpiry, type SubscriptionPlan } from "./plan";
-import type { ApiVersion, GraphSubscription, SubscriptionInputs } from "./schema";
+import type { ApiVersion, GraphSubscription } from "../vocabulary";
+import type { SubscriptionInputs } from "../schema";
 import { stateFrom } from "./state";
 
 /** create: POST /subscriptions, recognising our own retried POST and adopting on request. */

@@ -4,7 +4,7 @@ import type { ProviderContext } from "./context";
 import { explainExpiry, expirationDrifted, verdictOnGraphClock } from "./expiry";
 import { updatePolicy } from "./inputs";
 import { planSubscription } from "./plan";
-import type { SubscriptionInputs } from "./schema";
+import type { SubscriptionInputs } from "../schema";
 import { parseState } from "./state";
 
 /** diff: what changed, whether it replaces, and whether the subscription is due for renewal or gone. */

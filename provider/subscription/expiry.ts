@@ -1,6 +1,6 @@
 import type { GraphClock } from "../graph/clock";
 import type { GraphConnection } from "./context";
-import { expiryVerdict, sameInstant, type ExpiryVerdict, type LifetimePlan } from "./lifetime";
+import { expiryVerdict, sameInstant, type ExpiryVerdict, type LifetimePlan } from "../lifetime";
 import type { SubscriptionState } from "./state";
 
 /**

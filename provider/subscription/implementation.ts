@@ -5,12 +5,15 @@ import { create } from "./create";
 import { remove } from "./delete";
 import { diff } from "./diff";
 import { read } from "./read";
+import { reauthorize } from "./reauthorize";
 import { update } from "./update";
+import type { ApiVersion } from "../vocabulary";
 
 /**
  * The Subscription resource's behaviour: Pulumi's check/diff/create/read/update/delete mapped onto
- * Graph's subscriptions API, one module per operation. One instance serves one provider process and
- * owns that process's ProviderContext. The serialized provider (provider.ts) loads this module by its
+ * Graph's subscriptions API, one module per operation. Both fronts call it: the dynamic resource (through
+ * provider/dynamic/provider.ts) and the native provider (provider/native). One instance serves one provider
+ * process and owns that process's ProviderContext. The serialized provider (provider.ts) loads this module by its
  * package export, `pulumi-msgraph-subscriptions/implementation`, so code changes here never show up as
  * `__provider` diffs.
  */
@@ -23,7 +26,12 @@ export class SubscriptionProvider implements pulumi.dynamic.ResourceProvider {
   }
 
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    this.context = ProviderContext.fromConfig((key) => req.config.get(key));
+    this.configureWith((key) => req.config.get(key));
+  }
+
+  /** The settings as a lookup of `msgraph:<name>` keys (each front reads its own config; the rest is shared). */
+  configureWith(lookup: (key: string) => string | undefined): void {
+    this.context = ProviderContext.fromConfig(lookup);
     // The engine reports a failed configure; later operations fail with the same message.
     const error = this.context.settingsError();
     if (error) throw error;
@@ -46,6 +54,10 @@ export class SubscriptionProvider implements pulumi.dynamic.ResourceProvider {
   }
   delete(id: string, props: Record<string, unknown>): Promise<void> {
     return remove(this.context, id, props);
+  }
+  /** POST /subscriptions/{id}/reauthorize through the provider's own connection (the native provider's function). */
+  reauthorize(id: string, apiVersion?: ApiVersion): Promise<ApiVersion> {
+    return reauthorize(this.context, id, apiVersion);
   }
 }
 

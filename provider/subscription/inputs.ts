@@ -1,5 +1,5 @@
 import { graphLimits } from "../limits";
-import type { SubscriptionInputName } from "./schema";
+import type { SubscriptionInputName } from "../schema";
 
 /**
  * Each input's behaviour, one row per input. Everything that treats inputs one by one (diff, the POST

@@ -2,9 +2,10 @@ import { matchRules } from "../rules/resourcePath";
 import { validateSubscription, type ValidationResult } from "../rules/validate";
 import type { GraphClock } from "../graph/clock";
 import type { GraphConnection } from "./context";
-import { planLifetime, targetExpiration, type LifetimePlan } from "./lifetime";
-import { stampExpiry } from "./ownership";
-import type { ApiVersion, SubscriptionInputs } from "./schema";
+import { planLifetime, targetExpiration, type LifetimePlan } from "../lifetime";
+import { stampExpiry } from "../ownership";
+import type { ApiVersion } from "../vocabulary";
+import type { SubscriptionInputs } from "../schema";
 
 /**
  * The one place that decides, for a subscription's inputs, which rule-table row applies, the longest

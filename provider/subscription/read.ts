@@ -1,8 +1,8 @@
 import type * as pulumi from "@pulumi/pulumi";
 import type { ProviderContext } from "./context";
 import { graphDefaultOf, inputProperties } from "./inputs";
-import { sameInstant } from "./lifetime";
-import { subscriptionInputNames } from "./schema";
+import { sameInstant } from "../lifetime";
+import { subscriptionInputNames } from "../schema";
 import { copyGraphOutputs, parseState, type SubscriptionState } from "./state";
 
 /** read (refresh): Graph's live subscription, or nothing when Graph no longer has it. */

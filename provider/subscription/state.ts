@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { apiVersions, graphSubscription, subscriptionInputNames, subscriptionInputs, type ApiVersion, type GraphSubscription, type SubscriptionInputs } from "./schema";
+import { apiVersions, graphSubscription, type ApiVersion, type GraphSubscription } from "../vocabulary";
+import { subscriptionInputNames, subscriptionInputs, type SubscriptionInputs } from "../schema";
 
 /**
  * The resource's state as stored by Pulumi: every input the program gave (canonical), with
@@ -105,3 +106,16 @@ export function copyGraphOutputs(state: SubscriptionState, graphValue: GraphSubs
     if (graphValue[name] !== undefined && graphValue[name] !== null) state[name] = graphValue[name];
   }
 }
+
+/**
+ * The outputs that are not inputs, as every front shows them: Graph's own (graphOnlyOutputs) and the provider's
+ * record of how the subscription is managed. The package schema lists these beside the inputs; the bookkeeping
+ * above (requested and last-written expiries, lastPatchedDateTime, stateVersion) stays out of it.
+ */
+export const outputOnlyProperties = {
+  applicationId: { type: "string", description: "The id of the app that created the subscription (Graph's)." },
+  creatorId: { type: "string", description: "The id of the user or service principal that created the subscription (Graph's)." },
+  notificationContentType: { type: "string", description: "The content type of the notifications Graph sends, when Graph reports one." },
+  graphApiVersion: { type: "string", description: "The Graph API version the subscription is managed through." },
+  ruleId: { type: "string", description: "The rule-table row the resource matched (docs/rule-table.md); empty for a path the table does not list." },
+} as const satisfies Record<(typeof graphOnlyOutputs)[number] | "graphApiVersion" | "ruleId", { type: "string"; description: string }>;

@@ -8,7 +8,8 @@ import type { GraphConnection, ProviderContext } from "./context";
 import { isExpiryRefusal } from "./create";
 import { expirationDrifted, verdictOnGraphClock } from "./expiry";
 import { requirePlan, targetExpiry } from "./plan";
-import type { GraphSubscription, SubscriptionInputs } from "./schema";
+import type { GraphSubscription } from "../vocabulary";
+import type { SubscriptionInputs } from "../schema";
 import { parseState, stateFrom, type SubscriptionState } from "./state";
 
 /** update: one PATCH for what Graph changes in place (renewal included), or a reauthorize. */

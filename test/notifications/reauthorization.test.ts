@@ -1,5 +1,5 @@
 import { renewalExpiry } from "../../provider/notifications/reauthorization";
-import type { GraphSubscription } from "../../provider/subscription/schema";
+import type { GraphSubscription } from "../../provider/vocabulary";
 
 const now = new Date("2026-03-01T12:00:00.000Z");
 const subscription = (overrides: Partial<GraphSubscription>): GraphSubscription => ({

@@ -4,7 +4,7 @@ import { resolveSettings } from "../../provider/graph/settings";
 import type { TokenPermissions } from "../../provider/graph/tokenClaims";
 import { check } from "../../provider/subscription/check";
 import { ProviderContext } from "../../provider/subscription/context";
-import { apiVersions, clouds, permissionTypes } from "../../provider/subscription/schema";
+import { apiVersions, clouds, permissionTypes } from "../../provider/vocabulary";
 import { hostileString, runs, subscriptionInputs } from "./arbitraries";
 import { leakedSecrets, mustBeInvalid } from "./oracles";
 

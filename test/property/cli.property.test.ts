@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { run } from "../../cli/main";
-import { apiVersions, clouds, permissionTypes } from "../../provider/subscription/schema";
+import { apiVersions, clouds, permissionTypes } from "../../provider/vocabulary";
 import { hostileString, runs, subscriptionInputs, type GeneratedInputs } from "./arbitraries";
 import { knownProblems, leakedSecrets } from "./oracles";
 

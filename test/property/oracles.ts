@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { graphLimits } from "../../provider/limits";
 import type { ValidationContext, ValidationResult } from "../../provider/rules/validate";
-import { apiVersions, clouds, permissionTypes } from "../../provider/subscription/schema";
+import { apiVersions, clouds, permissionTypes } from "../../provider/vocabulary";
 import { isDateTimeWithOffset, isDefinitelyGiven, type GeneratedInputs } from "./arbitraries";
 
 /** What the property tests assert beyond "never throws": shared by the validate, check and CLI properties. */

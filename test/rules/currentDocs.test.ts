@@ -1,7 +1,7 @@
 import { validateSubscription, type ValidationContext } from "../../provider/rules/validate";
 import { matchRule, parseResource } from "../../provider/rules/resourcePath";
 import { ruleTable, tableCheckedOn, type ResourceRule } from "../../provider/rules/ruleTable";
-import { clouds, permissionTypes, type ApiVersion, type Cloud, type PermissionType } from "../../provider/subscription/schema";
+import { clouds, permissionTypes, type ApiVersion, type Cloud, type PermissionType } from "../../provider/vocabulary";
 
 /**
  * One case per scenario the current Graph docs state (issue 10), grouped by the category of the issue:

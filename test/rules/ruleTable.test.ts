@@ -1,4 +1,4 @@
-import { apiVersions, changeTypes, clouds } from "../../provider/subscription/schema";
+import { apiVersions, changeTypes, clouds } from "../../provider/vocabulary";
 import { permissionsFor, ruleTable, type ResourceRule } from "../../provider/rules/ruleTable";
 import { matchRule } from "../../provider/rules/resourcePath";
 

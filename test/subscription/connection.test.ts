@@ -10,7 +10,7 @@ import { check } from "../../provider/subscription/check";
 import { ProviderContext } from "../../provider/subscription/context";
 import { SubscriptionProvider } from "../../provider/subscription/implementation";
 import { inputProperties, secretInputFields, secretInputNames, updatePolicy } from "../../provider/subscription/inputs";
-import { connectionFieldNames, type ConnectionInput } from "../../provider/subscription/schema";
+import { connectionFieldNames, type ConnectionInput } from "../../provider/schema";
 import { watchSecrets } from "../secretWatch";
 import { hostileString, runs, secret as secretArbitrary } from "../property/arbitraries";
 

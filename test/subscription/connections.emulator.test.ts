@@ -5,7 +5,7 @@ import type { EmulatorClient } from "../../emulator/clients";
 import { resolveSettings } from "../../provider/graph/settings";
 import { ProviderContext } from "../../provider/subscription/context";
 import { SubscriptionProvider } from "../../provider/subscription/implementation";
-import type { ConnectionInput } from "../../provider/subscription/schema";
+import type { ConnectionInput } from "../../provider/schema";
 import { closeAll, serverHookTimeoutMs } from "../hooks";
 import { watchSecrets } from "../secretWatch";
 

@@ -1,4 +1,4 @@
-import { expiryVerdict, planLifetime, sameInstant, targetExpiration } from "../../provider/subscription/lifetime";
+import { expiryVerdict, planLifetime, sameInstant, targetExpiration } from "../../provider/lifetime";
 
 const now = new Date("2026-11-22T12:00:00Z");
 const inMinutes = (minutes: number) => new Date(now.getTime() + minutes * 60_000).toISOString();

@@ -1,4 +1,4 @@
-import { markOf, ownerMarkFor, stampExpiry } from "../../provider/subscription/ownership";
+import { markOf, ownerMarkFor, stampExpiry } from "../../provider/ownership";
 
 describe("ownership marks", () => {
   it("gives a resource the same mark in every run and different resources different marks", () => {

@@ -1,4 +1,4 @@
-import { subscriptionInputs } from "../../provider/subscription/schema";
+import { subscriptionInputs } from "../../provider/schema";
 
 const base = { resource: "users/x/messages", changeType: "created", notificationUrl: "https://hooks.example.com/n" };
 

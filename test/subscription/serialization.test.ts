@@ -25,7 +25,7 @@ describe("the serialized provider", () => {
   beforeAll(() => {
     serialized = runInNode(`
       const pulumi = require("@pulumi/pulumi");
-      const subscriptionProvider = require("./dist/provider/subscription/provider.js");
+      const subscriptionProvider = require("./dist/provider/dynamic/provider.js");
       pulumi.runtime.serializeFunction(() => subscriptionProvider, { allowSecrets: true })
         .then((sf) => console.log(JSON.stringify({ text: sf.text, containsSecrets: sf.containsSecrets })));
     `);

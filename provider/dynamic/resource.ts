@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
-import { secretInputFields, secretInputNames } from "./inputs";
-import { ownerMarkFor } from "./ownership";
+import { secretInputFields, secretInputNames } from "../subscription/inputs";
+import { ownerMarkFor } from "../ownership";
 import subscriptionProvider = require("./provider");
-import type { ConnectionInput, SubscriptionInputsIn } from "./schema";
+import type { ConnectionInput, SubscriptionInputsIn } from "../schema";
 
 const outputNames = [
   "resource",

@@ -1,4 +1,4 @@
-import { graphLimits } from "../limits";
+import { graphLimits } from "./limits";
 
 /**
  * Subscription lifetimes. A program says how long a subscription should live (`lifetimeMinutes`,

@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { impossibleDateTime } from "./dateTime";
+import { graphLimits } from "./limits";
 import { ownerMarkPattern } from "./ownership";
-import { graphLimits } from "../limits";
-import { redactUrl } from "../redaction";
+import { redactUrl } from "./redaction";
+import { apiVersions, changeTypes, canonicalChangeType, clouds, paymentModels, type ChangeType } from "./vocabulary";
 
 /**
  * The single source of the Subscription's input and output types. Property names are Graph's own
@@ -15,22 +16,7 @@ import { redactUrl } from "../redaction";
  * checked by `rules/validate.ts`.
  */
 
-export const apiVersions = ["v1.0", "beta"] as const;
-export type ApiVersion = (typeof apiVersions)[number];
-
-export const clouds = ["global", "usgov-l4", "usgov-l5", "china"] as const;
-export type Cloud = (typeof clouds)[number];
-
-export const permissionTypes = ["application", "delegated-work", "delegated-personal"] as const;
-export type PermissionType = (typeof permissionTypes)[number];
-
-/** Graph's documented order; canonical `changeType` strings list the values in this order. */
-export const changeTypes = ["created", "updated", "deleted"] as const;
-export type ChangeType = (typeof changeTypes)[number];
-
 export const tlsVersions = graphLimits.tlsVersions;
-export const paymentModels = ["A", "B"] as const;
-export type PaymentModel = (typeof paymentModels)[number];
 
 /**
  * Accepts "created,updated", ["created", "updated"], any case and spacing (the Event Grid sample
@@ -56,10 +42,6 @@ export const changeTypeInput = z
     }
     return canonicalChangeType(parts as ChangeType[]);
   });
-
-export function canonicalChangeType(parts: readonly ChangeType[]): string {
-  return changeTypes.filter((known) => parts.includes(known)).join(",");
-}
 
 // An offset is required: without one, JavaScript reads the time in the machine's time zone, and a
 // pipeline agent's zone must not decide when a subscription expires.
@@ -108,44 +90,45 @@ export const connectionCredentials = ["clientSecret", "certificatePath", "worklo
  */
 export const connectionInput = z
   .strictObject({
-    /** The directory (tenant) id, or a verified domain of the tenant. */
     tenantId: z
       .string({ error: (issue) => `${quoted(issue.input)} must be the directory (tenant) id (a GUID); copy it from the app registration's Overview page` })
       .refine((value) => guidPattern.test(value) || domainPattern.test(value), {
         error: (issue) =>
           `${quoted(issue.input)} is not a tenant: give the directory (tenant) id, a GUID such as 4b6f1e2a-0c3d-4e5f-8a9b-1c2d3e4f5a6b, ` +
           "or a verified domain such as contoso.onmicrosoft.com (one tenant, not common or organizations); copy it from the app registration's Overview page",
-      }),
-    /** The application (client) id of the app registration. */
+      })
+      .describe("The directory (tenant) id (a GUID), or a verified domain of the tenant."),
     clientId: z
       .string({ error: (issue) => `${quoted(issue.input)} must be the application (client) id; copy it from the app registration's Overview page` })
       .regex(guidPattern, {
         error: (issue) =>
           `${quoted(issue.input)} is not an application (client) id, which is a GUID such as 00000000-0000-0000-0000-000000000000; ` +
           "copy the Application (client) ID from the app registration's Overview page (not its display name or object id)",
-      }),
-    /** Secret: never shown in messages; the Subscription class keeps it a Pulumi secret, in inputs and in state. */
+      })
+      .describe("The application (client) id of the app registration (a GUID)."),
     clientSecret: z
       .string({ error: () => "(value hidden) must be a string; pass the client secret's value, e.g. config.requireSecret(\"contosoClientSecret\")" })
       .min(1, "(value hidden) is empty; pass the client secret's value, e.g. config.requireSecret(\"contosoClientSecret\")")
-      .optional(),
-    /** A PEM file holding the app's certificate and its private key; relative to the program's directory. */
+      .optional()
+      .describe("The app's client secret. Always kept a Pulumi secret: never shown, encrypted in state."),
     certificatePath: z
       .string({ error: (issue) => `${quoted(issue.input)} must be the path of a PEM file holding the app's certificate and its private key` })
       .min(1, "is empty; give the path of a PEM file holding the app's certificate and its private key")
-      .optional(),
-    /** Workload identity federation: the token file named by AZURE_FEDERATED_TOKEN_FILE (GitHub Actions OIDC, AKS). */
+      .optional()
+      .describe("A PEM file holding the app's certificate and its private key, relative to the program's directory."),
     workloadIdentity: z
       .literal(true, {
         error: (issue) =>
           `must be true when given, got ${typeof issue.input === "boolean" ? issue.input : quoted(issue.input)}; write workloadIdentity: true to sign in with workload identity federation, or leave it out`,
       })
-      .optional(),
-    cloud: z.enum(clouds, { error: (issue) => `${quoted(issue.input)} is not a cloud; use one of ${clouds.join(", ")} (default global)` }).optional(),
-    /** Graph root without version; default the cloud's Graph host. */
-    endpoint: connectionUrl("https://graph.microsoft.us").optional(),
-    /** Sign-in authority; default the cloud's. */
-    authorityHost: connectionUrl("https://login.microsoftonline.us").optional(),
+      .optional()
+      .describe("true: sign in with workload identity federation (the token file named by AZURE_FEDERATED_TOKEN_FILE: GitHub Actions OIDC, AKS)."),
+    cloud: z
+      .enum(clouds, { error: (issue) => `${quoted(issue.input)} is not a cloud; use one of ${clouds.join(", ")} (default global)` })
+      .optional()
+      .describe("The national cloud: global, usgov-l4, usgov-l5 or china. Default: global."),
+    endpoint: connectionUrl("https://graph.microsoft.us").optional().describe("The Graph root without version. Default: the cloud's Graph host."),
+    authorityHost: connectionUrl("https://login.microsoftonline.us").optional().describe("The sign-in authority. Default: the cloud's."),
   })
   .superRefine((connection, context) => {
     const given = connectionCredentials.filter((name) => connection[name] !== undefined);
@@ -162,38 +145,92 @@ export const connectionInput = z
 export type ConnectionInput = z.output<typeof connectionInput>;
 export const connectionFieldNames = Object.keys(connectionInput.shape) as Array<keyof ConnectionInput>;
 
+// Each input's description is the one every front shows: the Pulumi package schema (and through it the Python and
+// Go SDKs' docstrings and the YAML host's checks) is generated from these, never written by hand.
 export const subscriptionInputs = z.strictObject({
-  /** Graph path to watch, without host or version, e.g. `me/mailFolders('Inbox')/messages`. */
-  resource: z.string().trim().min(1, "must name the Graph resource path to watch, for example users/{id}/messages"),
-  changeType: changeTypeInput,
-  notificationUrl: z.string().min(1, "must be the HTTPS URL (or EventHub:/EventGrid: address) that receives notifications"),
-  lifecycleNotificationUrl: z.string().min(1).optional(),
-  /** Fixed expiry. Prefer `lifetimeMinutes`, which does not go stale in a program. */
-  expirationDateTime: isoDateTime.optional(),
-  /** Secret: never shown in messages, state holds it encrypted. */
-  clientState: z.string().optional(),
-  includeResourceData: z.boolean().optional(),
-  encryptionCertificate: z.string().min(1).optional(),
-  encryptionCertificateId: z.string().min(1).optional(),
-  latestSupportedTlsVersion: z.enum(tlsVersions).optional(),
-  notificationQueryOptions: z.string().min(1).optional(),
-  notificationUrlAppId: z.string().min(1).optional(),
-  /** Teams payment model; the same as writing `?model=A|B` in `resource`. */
-  paymentModel: z.enum(paymentModels).optional(),
-  lifetimeMinutes: positiveMinutes.optional(),
-  renewBeforeMinutes: positiveMinutes.optional(),
-  apiVersion: z.enum(apiVersions).optional(),
-  adoptExisting: z.boolean().optional(),
-  /** Any value; changing it reauthorizes the subscription in place on the next `pulumi up`. */
-  reauthorizeTrigger: z.union([z.string(), z.number()]).optional(),
+  resource: z
+    .string()
+    .trim()
+    .min(1, "must name the Graph resource path to watch, for example users/{id}/messages")
+    .describe("The Graph resource path to watch, without host or version, for example `users/{id}/messages` or `me/mailFolders('Inbox')/messages`. Checked against the rule table at preview (docs/rule-table.md)."),
+  changeType: changeTypeInput.describe(
+    "The changes to be notified of: `created`, `updated` and/or `deleted`, comma-separated (a list is accepted too). Stored canonical: lowercase, in Graph's order. A change replaces the subscription.",
+  ),
+  notificationUrl: z
+    .string()
+    .min(1, "must be the HTTPS URL (or EventHub:/EventGrid: address) that receives notifications")
+    .describe("The HTTPS URL that receives change notifications, or an `EventHub:` or `EventGrid:` address. Changed in place (PATCH)."),
+  lifecycleNotificationUrl: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("The HTTPS URL that receives lifecycle notifications (reauthorizationRequired, subscriptionRemoved, missed). Required by some resources when the subscription lives over an hour. Cannot be added in place: a change replaces."),
+  expirationDateTime: isoDateTime
+    .optional()
+    .describe("A fixed expiry, ISO 8601 with a UTC offset. Prefer `lifetimeMinutes`, which does not go stale in a program. As an output: the expiry Graph reports."),
+  clientState: z
+    .string()
+    .optional()
+    .describe("A value Graph sends back in every notification, so the receiver can tell real notifications from forged ones. Always stored as a secret; never printed. A change replaces."),
+  includeResourceData: z
+    .boolean()
+    .optional()
+    .describe("Rich notifications: include the changed resource's data, encrypted with `encryptionCertificate`. Only where the rule table allows it. A change replaces."),
+  encryptionCertificate: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("The base64 public certificate Graph encrypts resource data with; required with `includeResourceData`. A change replaces."),
+  encryptionCertificateId: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("Your identifier of `encryptionCertificate` (up to 128 characters); required with `includeResourceData`. A change replaces."),
+  latestSupportedTlsVersion: z
+    .enum(tlsVersions)
+    .optional()
+    .describe("The newest TLS version the notification endpoint supports: v1_0, v1_1, v1_2 or v1_3. A change replaces."),
+  notificationQueryOptions: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("OData query options that filter notifications (Universal Print, and resources whose page allows it). A change replaces."),
+  notificationUrlAppId: z
+    .string()
+    .min(1)
+    .optional()
+    .describe("The app id Graph uses to get a token for an Azure Function or Event Grid notification endpoint. A change replaces."),
+  paymentModel: z
+    .enum(paymentModels)
+    .optional()
+    .describe("The Teams payment model, A or B: the same as writing `?model=A` or `?model=B` in `resource`. A change replaces (Graph requires a new subscription)."),
+  lifetimeMinutes: positiveMinutes
+    .optional()
+    .describe("How long each expiry should be from the time it is set, in minutes; `pulumi up` renews when less than `renewBeforeMinutes` is left. Default: the longest Graph allows for the resource (less a safety margin)."),
+  renewBeforeMinutes: positiveMinutes
+    .optional()
+    .describe("Renew on `pulumi up` when the subscription has less than this many minutes left. Default: a quarter of the lifetime, at least 15 minutes and at most 24 hours."),
+  apiVersion: z
+    .enum(apiVersions)
+    .optional()
+    .describe("The Graph API version the subscription is managed through: v1.0 or beta. Default: the provider's apiVersion setting (v1.0)."),
+  adoptExisting: z
+    .boolean()
+    .optional()
+    .describe("When Graph already has a subscription of this app on the same resource and change types (409), adopt it instead of failing, if nothing that cannot change in place differs."),
+  reauthorizeTrigger: z
+    .union([z.string(), z.number()])
+    .optional()
+    .describe("Any value; changing it reauthorizes the subscription in place on the next `pulumi up` (POST /subscriptions/{id}/reauthorize)."),
   /**
-   * Set by the Subscription resource class, not the program: this resource's identity as seven digits,
-   * written into every expiry it sends so a later run can recognise what an interrupted run created
-   * (ownership.ts).
+   * Set by the front, not the program (the Subscription class, or the native provider from the URN): this
+   * resource's identity as seven digits, written into every expiry it sends so a later run can recognise what an
+   * interrupted run created (ownership.ts). Not part of the package schema.
    */
   ownerMark: z.string().regex(ownerMarkPattern, "must be seven digits (set by the Subscription class)").optional(),
-  /** Another tenant or app than the stack's msgraph:* settings; see connectionInput. */
-  connection: connectionInput.optional(),
+  connection: connectionInput
+    .optional()
+    .describe("Another tenant or app than the provider's settings: tenantId, clientId, exactly one of clientSecret, certificatePath or workloadIdentity, and optionally cloud, endpoint and authorityHost. Changing the tenant, app, cloud or endpoint replaces the subscription; changing only how the app signs in changes nothing in Graph."),
 });
 
 /** Inputs as the program writes them (changeType may be an array). */
@@ -203,27 +240,3 @@ export type SubscriptionInputs = z.output<typeof subscriptionInputs>;
 export type SubscriptionInputName = keyof SubscriptionInputs;
 export const subscriptionInputNames = Object.keys(subscriptionInputs.shape) as SubscriptionInputName[];
 
-/**
- * What Graph returns for a subscription (https://learn.microsoft.com/en-us/graph/api/resources/subscription).
- * Lenient: unknown properties are kept out, missing optional ones are fine, because Graph adds
- * properties over time and List omits clientState.
- */
-export const graphSubscription = z.object({
-  id: z.string(),
-  resource: z.string(),
-  changeType: z.string(),
-  notificationUrl: z.string(),
-  expirationDateTime: z.string(),
-  applicationId: z.string().nullish(),
-  creatorId: z.string().nullish(),
-  clientState: z.string().nullish(),
-  lifecycleNotificationUrl: z.string().nullish(),
-  includeResourceData: z.boolean().nullish(),
-  encryptionCertificate: z.string().nullish(),
-  encryptionCertificateId: z.string().nullish(),
-  latestSupportedTlsVersion: z.string().nullish(),
-  notificationQueryOptions: z.string().nullish(),
-  notificationUrlAppId: z.string().nullish(),
-  notificationContentType: z.string().nullish(),
-});
-export type GraphSubscription = z.infer<typeof graphSubscription>;

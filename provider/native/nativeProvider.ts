@@ -1,0 +1,113 @@
+import type * as pulumi from "@pulumi/pulumi";
+import { ownerMarkFor } from "../ownership";
+import { redact } from "../redaction";
+import { SubscriptionProvider } from "../subscription/implementation";
+import { apiVersions, type ApiVersion } from "../vocabulary";
+import { conceal, reveal, type Properties } from "./engineValues";
+import { packageName, packageSchemaText, packageVersion, reauthorizeToken, subscriptionToken } from "./packageSchema";
+
+type Urn = string;
+
+/** A URN's stack, project, type and name: `urn:pulumi:<stack>::<project>::<parent$type>::<name>`. */
+function parseUrn(urn: Urn): { stack: string; project: string; type: string; name: string } {
+  const [head = "", project = "", qualifiedType = "", ...rest] = urn.split("::");
+  return { stack: head.replace(/^urn:pulumi:/, ""), project, type: qualifiedType.split("$").pop() ?? "", name: rest.join("::") };
+}
+
+/**
+ * The native provider, `pulumi-resource-msgraph-subscriptions`: the engine's gRPC calls, for the resource type
+ * msgraph-subscriptions:index:Subscription, mapped onto the same SubscriptionProvider the dynamic resource uses.
+ * This class only translates: property values in and out (engineValues.ts), the ownership mark from the URN
+ * (the dynamic front's Subscription class sets it from the program's project, stack and name), the settings
+ * from Configure, and the reauthorize function. No operation is written twice.
+ */
+export class NativeProvider implements pulumi.provider.Provider {
+  readonly version = packageVersion();
+  /** Until Configure, the MSGRAPH_* environment, as the dynamic front reads it before its configure. */
+  private readonly subscriptions = new SubscriptionProvider();
+
+  getSchema(): Promise<string> {
+    return Promise.resolve(packageSchemaText());
+  }
+
+  /**
+   * Configure's settings, as the engine sends them: an explicit provider's inputs (args), or the stack's
+   * `msgraph-subscriptions:*` config (variables, and args too). Each setting falls back to its MSGRAPH_*
+   * variable, as in the dynamic front. Throws SettingsError, which the engine reports.
+   */
+  configure(variables: ReadonlyMap<string, string>, args: Properties): void {
+    const given = reveal(args).plain;
+    this.subscriptions.configureWith((key) => {
+      const name = key.replace(/^msgraph:/, "");
+      const value = given[name] ?? variables.get(`${packageName}:config:${name}`) ?? variables.get(`${packageName}:${name}`);
+      // An explicit provider's input that is not known yet (preview) is as good as not given.
+      if (value === undefined || value === null || value === "04da6b54-80e4-46f7-96ec-b56ff0331ba9") return undefined;
+      return typeof value === "string" ? value : JSON.stringify(value);
+    });
+  }
+
+  async check(urn: Urn, olds: Properties, news: Properties): Promise<pulumi.provider.CheckResult> {
+    this.requireSubscription(urn);
+    const { plain, secretNames } = reveal(news);
+    const { stack, project, name } = parseUrn(urn);
+    // The program cannot set the mark (the package schema leaves it out); it is this resource's identity.
+    plain.ownerMark = ownerMarkFor(project, stack, name);
+    const result = await this.subscriptions.check(reveal(olds).plain, plain);
+    return { inputs: conceal(result.inputs as Properties, secretNames), failures: result.failures };
+  }
+
+  async diff(id: string, urn: Urn, olds: Properties, news: Properties): Promise<pulumi.provider.DiffResult> {
+    this.requireSubscription(urn);
+    return this.subscriptions.diff(id, reveal(olds).plain, reveal(news).plain);
+  }
+
+  async create(urn: Urn, inputs: Properties): Promise<pulumi.provider.CreateResult> {
+    this.requireSubscription(urn);
+    const { plain, secretNames } = reveal(inputs);
+    const result = await this.subscriptions.create(plain);
+    return { id: result.id, outs: conceal(result.outs as Properties, secretNames) };
+  }
+
+  async read(id: string, urn: Urn, props?: Properties): Promise<pulumi.provider.ReadResult> {
+    this.requireSubscription(urn);
+    const { plain, secretNames } = reveal(props);
+    const result = await this.subscriptions.read(id, plain);
+    // Gone from Graph: an empty id tells the engine to drop it from the state.
+    if (!result.id) return { id: "", props: {} };
+    return {
+      id: result.id,
+      props: conceal(result.props as Properties, secretNames),
+      inputs: result.inputs === undefined ? undefined : conceal(result.inputs as Properties, secretNames),
+    };
+  }
+
+  async update(id: string, urn: Urn, olds: Properties, news: Properties): Promise<pulumi.provider.UpdateResult> {
+    this.requireSubscription(urn);
+    const { plain, secretNames } = reveal(news);
+    const result = await this.subscriptions.update(id, reveal(olds).plain, plain);
+    return { outs: conceal(result.outs as Properties, secretNames) };
+  }
+
+  async delete(id: string, urn: Urn, props: Properties): Promise<void> {
+    this.requireSubscription(urn);
+    await this.subscriptions.delete(id, reveal(props).plain);
+  }
+
+  async invoke(token: string, inputs: Properties): Promise<pulumi.provider.InvokeResult> {
+    if (token !== reauthorizeToken) throw new Error(`${packageName} has no function ${token}; it has ${reauthorizeToken}`);
+    const { subscriptionId, apiVersion } = reveal(inputs).plain;
+    if (typeof subscriptionId !== "string" || subscriptionId.trim() === "") {
+      return { failures: [{ property: "subscriptionId", reason: "must be the Graph subscription id to reauthorize (the Subscription resource's id)" }] };
+    }
+    if (apiVersion !== undefined && !(apiVersions as readonly unknown[]).includes(apiVersion)) {
+      return { failures: [{ property: "apiVersion", reason: `${redact(JSON.stringify(apiVersion))} is not a Graph API version; use ${apiVersions.join(" or ")}, or leave it out for the provider's` }] };
+    }
+    const through = await this.subscriptions.reauthorize(subscriptionId, apiVersion as ApiVersion | undefined);
+    return { outputs: { subscriptionId, apiVersion: through } };
+  }
+
+  private requireSubscription(urn: Urn): void {
+    const { type } = parseUrn(urn);
+    if (type !== subscriptionToken) throw new Error(`${packageName} has no resource type ${type}; it has ${subscriptionToken}`);
+  }
+}
