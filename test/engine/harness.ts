@@ -12,9 +12,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { providerEnvironment, startEmulator, startWebhookReceiver, type EmulatorClientOptions } from "../../emulator";
+import { languageEnvironment, nativeSettings, subscriptionTypes, writeNativeProject, yamlProgramConfig, type ProgramLanguage } from "./nativePrograms";
 import { nodeBinary as localNode, PulumiProject, pulumiCliDir as buildPulumiCli, repoRoot, runProcess, type RunResult } from "../../scripts/pulumiProject";
 
-export { repoRoot, runProcess, type RunResult };
+export { repoRoot, runProcess, type ProgramLanguage, type RunResult };
 export const cliScript = path.join(repoRoot, "dist", "cli", "main.js");
 export const programDir = path.join(__dirname, "program");
 export const projectName = "msgraph-engine-test";
@@ -137,6 +138,11 @@ export function describeRequests(entries: LogEntry[]): string[] {
 }
 
 export interface StackOptions {
+  /**
+   * The program's language: nodejs runs the dynamic resource (test/engine/program); python, go and yaml run the
+   * native provider from bin/ (nativePrograms.ts). Default nodejs.
+   */
+  language?: ProgramLanguage;
   /** Program directory (its index.js is the program); default test/engine/program. */
   programDir?: string;
   /** Project directory; default a fresh directory under the OS temp directory. */
@@ -183,6 +189,7 @@ function programConfig(specs: SubscriptionSpecs, secrets?: Set<string>): Record<
 /** One Pulumi stack of a Pulumi.yaml project (default: the test program), run with the plain CLI. */
 export class EngineStack {
   readonly projectDir: string;
+  readonly language: ProgramLanguage;
   readonly project: string;
   private readonly ownsProjectDir: boolean;
   private readonly extraConfig: Record<string, unknown>;
@@ -195,7 +202,10 @@ export class EngineStack {
     this.ownsProjectDir = !options.projectDir;
     this.projectDir = options.projectDir ?? fs.mkdtempSync(path.join(os.tmpdir(), `msgraph-engine-${name}-`));
     this.forgetState();
-    if (!fs.existsSync(path.join(this.projectDir, "Pulumi.yaml"))) {
+    this.language = options.language ?? "nodejs";
+    if (this.language !== "nodejs") {
+      writeNativeProject(this.projectDir, this.project, this.language, {});
+    } else if (!fs.existsSync(path.join(this.projectDir, "Pulumi.yaml"))) {
       fs.writeFileSync(
         path.join(this.projectDir, "Pulumi.yaml"),
         `name: ${this.project}\nruntime: nodejs\nmain: ${JSON.stringify(options.programDir ?? programDir)}\n`,
@@ -266,16 +276,17 @@ export class EngineStack {
     const state = JSON.parse(await this.exportState());
     const ids: Record<string, string> = {};
     for (const resource of state.deployment?.resources ?? []) {
-      if (resource.type === "pulumi-nodejs:dynamic/msgraph:Subscription") ids[resource.urn.split("::").pop()] = resource.id;
+      if (subscriptionTypes.includes(resource.type)) ids[resource.urn.split("::").pop()] = resource.id;
     }
     return ids;
   }
 
   async run(command: "up" | "preview" | "refresh" | "destroy", specs: SubscriptionSpecs | undefined, options: RunOptions = {}): Promise<RunResult> {
     if (specs) {
-      const config = { ...this.world.graphConfig(), ...this.extraConfig, ...programConfig(specs, this.world.secrets) };
+      const config = this.stackConfig(specs);
       const configText = JSON.stringify(config);
       if (configText !== this.lastConfig) {
+        if (this.language === "yaml") writeNativeProject(this.projectDir, this.project, "yaml", specs);
         await this.pulumi.setConfig(config);
         this.lastConfig = configText;
       }
@@ -285,9 +296,10 @@ export class EngineStack {
 
   /** `pulumi up` of the given subscriptions, SIGKILLed with its plugins once `killWhen` holds. */
   async upKilledWhen(specs: SubscriptionSpecs, killWhen: () => boolean): Promise<{ killed: boolean; result: RunResult }> {
-    await this.pulumi.setConfig({ ...this.world.graphConfig(), ...this.extraConfig, ...programConfig(specs, this.world.secrets) });
+    if (this.language === "yaml") writeNativeProject(this.projectDir, this.project, "yaml", specs);
+    await this.pulumi.setConfig(this.stackConfig(specs));
     this.lastConfig = "";
-    const outcome = await this.pulumi.upKilledWhen(killWhen, [], { env: { NODE_EXTRA_CA_CERTS: this.world.emulator.caFile } });
+    const outcome = await this.pulumi.upKilledWhen(killWhen, [], { env: { NODE_EXTRA_CA_CERTS: this.world.emulator.caFile, ...languageEnvironment(this.language) } });
     this.world.transcript.push(outcome.result.output);
     return outcome;
   }
@@ -299,13 +311,24 @@ export class EngineStack {
 
   /** Sets the stack config for the given subscriptions without running a command, for scripts that run `pulumi` themselves. */
   async configure(specs: SubscriptionSpecs): Promise<void> {
-    await this.pulumi.setConfig({ ...this.world.graphConfig(), ...this.extraConfig, ...programConfig(specs, this.world.secrets) });
+    if (this.language === "yaml") writeNativeProject(this.projectDir, this.project, "yaml", specs);
+    await this.pulumi.setConfig(this.stackConfig(specs));
     this.lastConfig = "";
   }
 
   /** The environment `pulumi` runs with on this stack (CLI and Node on PATH, backend, passphrase, the emulator's CA), for scripts that run it themselves. */
   environment(): NodeJS.ProcessEnv {
-    return this.pulumi.environment({ NODE_EXTRA_CA_CERTS: this.world.emulator.caFile });
+    return this.pulumi.environment({ NODE_EXTRA_CA_CERTS: this.world.emulator.caFile, ...languageEnvironment(this.language) });
+  }
+
+  /**
+   * The stack config for these subscriptions: the provider settings (under the native package's namespace for the
+   * native provider), the extra config, and the program's.
+   */
+  private stackConfig(specs: SubscriptionSpecs): Record<string, unknown> {
+    const settings = { ...this.world.graphConfig(), ...this.extraConfig };
+    const provider = this.language === "nodejs" ? settings : nativeSettings(settings);
+    return { ...provider, ...programConfig(specs, this.world.secrets), ...(this.language === "yaml" ? yamlProgramConfig(specs) : {}) };
   }
 
   /** Runs a command after setting the given stack config (for programs other than the test program). */
@@ -320,7 +343,7 @@ export class EngineStack {
       ...(options.expectNoChanges ? ["--expect-no-changes"] : []),
       ...(options.diff ? ["--diff"] : []),
     ];
-    const run = { env: { NODE_EXTRA_CA_CERTS: this.world.emulator.caFile, ...options.env }, echo: !!process.env.ENGINE_TEST_VERBOSE };
+    const run = { env: { NODE_EXTRA_CA_CERTS: this.world.emulator.caFile, ...languageEnvironment(this.language), ...options.env }, echo: !!process.env.ENGINE_TEST_VERBOSE };
     const result = await this.pulumi[command](flags, run);
     this.world.transcript.push(result.output);
     return result;
