@@ -71,10 +71,15 @@ export type ProviderSettings = Omit<z.output<typeof rawSettings>, "endpoint" | "
 };
 
 
-/** `lookup` returns the stack config value for a key such as "msgraph:cloud", if any. */
+/**
+ * `lookup` returns the stack config value for a key such as "msgraph:cloud", if any. `namespace` is how the
+ * user's front names the keys in messages: msgraph for the dynamic resource, msgraph-subscriptions for the native
+ * provider (Pulumi gives a provider only its own package's config).
+ */
 export function resolveSettings(
   lookup: (key: string) => string | undefined = () => undefined,
   env: NodeJS.ProcessEnv = process.env,
+  namespace = "msgraph",
 ): ProviderSettings {
   const raw: Record<string, string> = {};
   for (const [name, envName] of Object.entries(settingNames)) {
@@ -86,7 +91,7 @@ export function resolveSettings(
     const problems = parsed.error.issues.map((issue) => {
       const name = String(issue.path[0]) as SettingName;
       const shown = name === "clientSecret" ? "(hidden)" : JSON.stringify(redactUrl(raw[name] ?? ""));
-      return `msgraph:${name} (or ${settingNames[name]}) = ${shown}: ${issue.message}`;
+      return `${namespace}:${name} (or ${settingNames[name]}) = ${shown}: ${issue.message}`;
     });
     throw new SettingsError(`Invalid Microsoft Graph provider settings:\n  ${problems.join("\n  ")}`);
   }

@@ -43,7 +43,7 @@ export class NativeProvider implements pulumi.provider.Provider {
       // An explicit provider's input that is not known yet (preview) is as good as not given.
       if (value === undefined || value === null || value === "04da6b54-80e4-46f7-96ec-b56ff0331ba9") return undefined;
       return typeof value === "string" ? value : JSON.stringify(value);
-    });
+    }, packageName);
   }
 
   async check(urn: Urn, olds: Properties, news: Properties): Promise<pulumi.provider.CheckResult> {

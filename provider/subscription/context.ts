@@ -77,9 +77,9 @@ export class ProviderContext {
    * using a provider whose configure failed, and each operation must then fail with the same message
    * rather than quietly fall back to the environment.
    */
-  static fromConfig(config: (key: string) => string | undefined = () => undefined): ProviderContext {
+  static fromConfig(config: (key: string) => string | undefined = () => undefined, namespace?: string): ProviderContext {
     try {
-      return new ProviderContext({ settings: resolveSettings(config) });
+      return new ProviderContext({ settings: resolveSettings(config, process.env, namespace) });
     } catch (error) {
       return new ProviderContext({ error: SettingsError.from(error) });
     }

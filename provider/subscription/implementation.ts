@@ -29,9 +29,12 @@ export class SubscriptionProvider implements pulumi.dynamic.ResourceProvider {
     this.configureWith((key) => req.config.get(key));
   }
 
-  /** The settings as a lookup of `msgraph:<name>` keys (each front reads its own config; the rest is shared). */
-  configureWith(lookup: (key: string) => string | undefined): void {
-    this.context = ProviderContext.fromConfig(lookup);
+  /**
+   * The settings as a lookup of `msgraph:<name>` keys (each front reads its own config; the rest is shared);
+   * `namespace` is how messages name the keys to the user.
+   */
+  configureWith(lookup: (key: string) => string | undefined, namespace?: string): void {
+    this.context = ProviderContext.fromConfig(lookup, namespace);
     // The engine reports a failed configure; later operations fail with the same message.
     const error = this.context.settingsError();
     if (error) throw error;

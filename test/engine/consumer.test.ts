@@ -72,7 +72,7 @@ it("packs only what a consumer needs: the provider, the command line and the emu
   const files = packed!.files.map((file) => file.path);
   const intended = /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|dist\/(provider|cli|emulator)\/.+\.(js|d\.ts))$/;
   expect(files.filter((file) => !intended.test(file))).toEqual([]);
-  for (const needed of ["dist/provider/index.js", "dist/provider/index.d.ts", "dist/provider/dynamic/provider.js", "dist/cli/main.js", "LICENSE", "CHANGELOG.md"]) {
+  for (const needed of ["dist/provider/index.js", "dist/provider/index.d.ts", "dist/provider/dynamic/provider.js", "dist/provider/native/main.js", "bin/pulumi-resource-msgraph-subscriptions", "dist/cli/main.js", "LICENSE", "CHANGELOG.md"]) {
     expect(files).toContain(needed);
   }
 });

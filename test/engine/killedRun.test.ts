@@ -3,7 +3,7 @@
  * with `pulumi cancel`, and the next `pulumi up --refresh` must exit 0 with Graph and the state agreeing:
  * no orphan (in Graph, not in state), no duplicate, nothing missing, no manual step. Where exactly the
  * kill lands varies from run to run; the assertions hold for every kill point, so they do not depend on
- * timing.
+ * timing. The last case runs the same through the native provider, from a YAML program.
  */
 import { expectExit, startWorld, type EngineStack, type SubscriptionSpecs, type World } from "./harness";
 
@@ -69,6 +69,14 @@ it("a run killed during a replace (create before delete) recovers with only the 
   const replaced = groups("users");
   await killRecoverAndCheck(stack, replaced, () => world.admin.listSubscriptions().filter((s) => !before.has(s.id)).length >= count / 2);
   expect(liveIds().filter((id) => before.has(id))).toEqual([]);
+  expectExit(await stack.destroy(), 0);
+  expect(liveIds()).toEqual([]);
+});
+
+it("a run of the native provider (a YAML program) killed mid-way through the creates recovers with no orphan and no duplicate", async () => {
+  const stack = world.stack("killed-native-yaml", { language: "yaml" });
+  world.admin.reset();
+  await killRecoverAndCheck(stack, groups("groups"), () => world.admin.listSubscriptions().length >= count / 2);
   expectExit(await stack.destroy(), 0);
   expect(liveIds()).toEqual([]);
 });
