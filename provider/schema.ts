@@ -154,7 +154,7 @@ export const subscriptionInputs = z.strictObject({
     .min(1, "must name the Graph resource path to watch, for example users/{id}/messages")
     .describe("The Graph resource path to watch, without host or version, for example `users/{id}/messages` or `me/mailFolders('Inbox')/messages`. Checked against the rule table at preview (docs/rule-table.md)."),
   changeType: changeTypeInput.describe(
-    "The changes to be notified of: `created`, `updated` and/or `deleted`, comma-separated (a list is accepted too). Stored canonical: lowercase, in Graph's order. A change replaces the subscription.",
+    "The changes to be notified of: `created`, `updated` and/or `deleted`, comma-separated, for example `created,updated`. Stored canonical: lowercase, in Graph's order. A change replaces the subscription.",
   ),
   notificationUrl: z
     .string()

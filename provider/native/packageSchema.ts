@@ -60,9 +60,18 @@ export function packageVersion(): string {
   }
 }
 
-/** A zod type as the schema's type: JSON Schema's scalars map one to one, an enum is its base type (the values go in the description). */
+/**
+ * A zod type as the schema's type: JSON Schema's scalars map one to one, an enum is its base type (the values go in
+ * the description). A union of a scalar and a list (changeType: "created,updated" or ["created", "updated"]) is its
+ * scalars only: the Python SDK's serializer fails on a list inside a union ("Unexpected type. Expected 'list'",
+ * pulumi 3.259.0, runtime/rpc.py), and the comma-separated string says the same.
+ */
 function typeOf(json: JsonSchema): PropertySpec {
-  if (json.anyOf) return { oneOf: json.anyOf.map(typeOf) };
+  if (json.anyOf) {
+    const scalars = json.anyOf.filter((member) => member.type !== "array");
+    const members = scalars.length > 0 ? scalars : json.anyOf;
+    return members.length === 1 ? typeOf(members[0]!) : { oneOf: members.map(typeOf) };
+  }
   if (Array.isArray(json.type)) return { oneOf: json.type.map((type) => typeOf({ type })) };
   if (json.type === "array") return { type: "array", items: typeOf(json.items ?? { type: "string" }) };
   if (json.type === "string" || json.type === "boolean" || json.type === "integer" || json.type === "number") return { type: json.type };

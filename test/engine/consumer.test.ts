@@ -70,7 +70,7 @@ it("declares @pulumi/pulumi as a caret range of peer dependency only, never as i
 it("packs only what a consumer needs: the provider, the command line and the emulator, with declarations", () => {
   const [packed] = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--silent"], { cwd: repoRoot, encoding: "utf8" })) as Array<{ files: Array<{ path: string }> }>;
   const files = packed!.files.map((file) => file.path);
-  const intended = /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|dist\/(provider|cli|emulator)\/.+\.(js|d\.ts))$/;
+  const intended = /^(package\.json|README\.md|CHANGELOG\.md|LICENSE|bin\/pulumi-resource-msgraph-subscriptions|dist\/(provider|cli|emulator)\/.+\.(js|d\.ts))$/;
   expect(files.filter((file) => !intended.test(file))).toEqual([]);
   for (const needed of ["dist/provider/index.js", "dist/provider/index.d.ts", "dist/provider/dynamic/provider.js", "dist/provider/native/main.js", "bin/pulumi-resource-msgraph-subscriptions", "dist/cli/main.js", "LICENSE", "CHANGELOG.md"]) {
     expect(files).toContain(needed);

@@ -23,6 +23,7 @@ import * as path from "node:path";
 import { createEncryptionCertificate } from "../../emulator";
 import type { AdminSubscription } from "../../emulator";
 import { expectExit, repoRoot, startWorld, type EngineStack, type RunResult, type World } from "./harness";
+import { nativeLanguages } from "./nativePrograms";
 
 const examplesDir = path.join(repoRoot, "examples");
 const transpileOnly = { env: { PULUMI_NODEJS_TRANSPILE_ONLY: "true" } };
@@ -222,9 +223,11 @@ function byResource(subscriptions: AdminSubscription[]): Record<string, AdminSub
 describe("each example: up creates what it declares, preview --expect-no-changes exits 0, destroy leaves Graph empty", () => {
   it("has a case for every example project", () => {
     // Example projects are the directories with a Pulumi.yaml. examples/demo is not one: it is the program of
-    // the repository's own Pulumi.yaml, run by `npm start`.
+    // the repository's own Pulumi.yaml, run by `npm start`. The Python, Go and YAML examples run the native
+    // provider and have their cases in native.examples.test.ts.
     const directories = fs.readdirSync(examplesDir, { withFileTypes: true })
       .filter((entry) => entry.isDirectory() && fs.existsSync(path.join(examplesDir, entry.name, "Pulumi.yaml")))
+      .filter((entry) => !(nativeLanguages as readonly string[]).includes(entry.name))
       .map((entry) => entry.name);
     expect(cases.map((c) => c.example).sort()).toEqual(directories.sort());
   });

@@ -203,9 +203,11 @@ export class EngineStack {
     this.projectDir = options.projectDir ?? fs.mkdtempSync(path.join(os.tmpdir(), `msgraph-engine-${name}-`));
     this.forgetState();
     this.language = options.language ?? "nodejs";
-    if (this.language !== "nodejs") {
+    if (fs.existsSync(path.join(this.projectDir, "Pulumi.yaml"))) {
+      // The project's own (an example's).
+    } else if (this.language !== "nodejs") {
       writeNativeProject(this.projectDir, this.project, this.language, {});
-    } else if (!fs.existsSync(path.join(this.projectDir, "Pulumi.yaml"))) {
+    } else {
       fs.writeFileSync(
         path.join(this.projectDir, "Pulumi.yaml"),
         `name: ${this.project}\nruntime: nodejs\nmain: ${JSON.stringify(options.programDir ?? programDir)}\n`,

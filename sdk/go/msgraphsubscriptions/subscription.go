@@ -22,7 +22,7 @@ type Subscription struct {
 	ApiVersion pulumi.StringPtrOutput `pulumi:"apiVersion"`
 	// The id of the app that created the subscription (Graph's).
 	ApplicationId pulumi.StringPtrOutput `pulumi:"applicationId"`
-	// The changes to be notified of: `created`, `updated` and/or `deleted`, comma-separated (a list is accepted too). Stored canonical: lowercase, in Graph's order. A change replaces the subscription.
+	// The changes to be notified of: `created`, `updated` and/or `deleted`, comma-separated, for example `created,updated`. Stored canonical: lowercase, in Graph's order. A change replaces the subscription.
 	ChangeType pulumi.StringOutput `pulumi:"changeType"`
 	// A value Graph sends back in every notification, so the receiver can tell real notifications from forged ones. Always stored as a secret; never printed. A change replaces.
 	ClientState pulumi.StringPtrOutput `pulumi:"clientState"`
@@ -132,8 +132,8 @@ type subscriptionArgs struct {
 	AdoptExisting *bool `pulumi:"adoptExisting"`
 	// The Graph API version the subscription is managed through: v1.0 or beta. Default: the provider's apiVersion setting (v1.0).
 	ApiVersion *string `pulumi:"apiVersion"`
-	// The changes to be notified of: `created`, `updated` and/or `deleted`, comma-separated (a list is accepted too). Stored canonical: lowercase, in Graph's order. A change replaces the subscription.
-	ChangeType interface{} `pulumi:"changeType"`
+	// The changes to be notified of: `created`, `updated` and/or `deleted`, comma-separated, for example `created,updated`. Stored canonical: lowercase, in Graph's order. A change replaces the subscription.
+	ChangeType string `pulumi:"changeType"`
 	// A value Graph sends back in every notification, so the receiver can tell real notifications from forged ones. Always stored as a secret; never printed. A change replaces.
 	ClientState *string `pulumi:"clientState"`
 	// Another tenant or app than the provider's settings: tenantId, clientId, exactly one of clientSecret, certificatePath or workloadIdentity, and optionally cloud, endpoint and authorityHost. Changing the tenant, app, cloud or endpoint replaces the subscription; changing only how the app signs in changes nothing in Graph.
@@ -174,8 +174,8 @@ type SubscriptionArgs struct {
 	AdoptExisting pulumi.BoolPtrInput
 	// The Graph API version the subscription is managed through: v1.0 or beta. Default: the provider's apiVersion setting (v1.0).
 	ApiVersion pulumi.StringPtrInput
-	// The changes to be notified of: `created`, `updated` and/or `deleted`, comma-separated (a list is accepted too). Stored canonical: lowercase, in Graph's order. A change replaces the subscription.
-	ChangeType pulumi.Input
+	// The changes to be notified of: `created`, `updated` and/or `deleted`, comma-separated, for example `created,updated`. Stored canonical: lowercase, in Graph's order. A change replaces the subscription.
+	ChangeType pulumi.StringInput
 	// A value Graph sends back in every notification, so the receiver can tell real notifications from forged ones. Always stored as a secret; never printed. A change replaces.
 	ClientState pulumi.StringPtrInput
 	// Another tenant or app than the provider's settings: tenantId, clientId, exactly one of clientSecret, certificatePath or workloadIdentity, and optionally cloud, endpoint and authorityHost. Changing the tenant, app, cloud or endpoint replaces the subscription; changing only how the app signs in changes nothing in Graph.
@@ -262,7 +262,7 @@ func (o SubscriptionOutput) ApplicationId() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Subscription) pulumi.StringPtrOutput { return v.ApplicationId }).(pulumi.StringPtrOutput)
 }
 
-// The changes to be notified of: `created`, `updated` and/or `deleted`, comma-separated (a list is accepted too). Stored canonical: lowercase, in Graph's order. A change replaces the subscription.
+// The changes to be notified of: `created`, `updated` and/or `deleted`, comma-separated, for example `created,updated`. Stored canonical: lowercase, in Graph's order. A change replaces the subscription.
 func (o SubscriptionOutput) ChangeType() pulumi.StringOutput {
 	return o.ApplyT(func(v *Subscription) pulumi.StringOutput { return v.ChangeType }).(pulumi.StringOutput)
 }

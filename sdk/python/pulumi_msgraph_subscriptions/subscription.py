@@ -21,7 +21,7 @@ __all__ = ['SubscriptionArgs', 'Subscription']
 @pulumi.input_type
 class SubscriptionArgs:
     def __init__(__self__, *,
-                 change_type: pulumi.Input[Union[_builtins.str, Sequence[pulumi.Input[_builtins.str]]]],
+                 change_type: pulumi.Input[_builtins.str],
                  notification_url: pulumi.Input[_builtins.str],
                  resource: pulumi.Input[_builtins.str],
                  adopt_existing: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -43,7 +43,7 @@ class SubscriptionArgs:
         """
         The set of arguments for constructing a Subscription resource.
 
-        :param pulumi.Input[Union[_builtins.str, Sequence[pulumi.Input[_builtins.str]]]] change_type: The changes to be notified of: `created`, `updated` and/or `deleted`, comma-separated (a list is accepted too). Stored canonical: lowercase, in Graph's order. A change replaces the subscription.
+        :param pulumi.Input[_builtins.str] change_type: The changes to be notified of: `created`, `updated` and/or `deleted`, comma-separated, for example `created,updated`. Stored canonical: lowercase, in Graph's order. A change replaces the subscription.
         :param pulumi.Input[_builtins.str] notification_url: The HTTPS URL that receives change notifications, or an `EventHub:` or `EventGrid:` address. Changed in place (PATCH).
         :param pulumi.Input[_builtins.str] resource: The Graph resource path to watch, without host or version, for example `users/{id}/messages` or `me/mailFolders('Inbox')/messages`. Checked against the rule table at preview (docs/rule-table.md).
         :param pulumi.Input[_builtins.bool] adopt_existing: When Graph already has a subscription of this app on the same resource and change types (409), adopt it instead of failing, if nothing that cannot change in place differs.
@@ -105,14 +105,14 @@ class SubscriptionArgs:
 
     @_builtins.property
     @pulumi.getter(name="changeType")
-    def change_type(self) -> pulumi.Input[Union[_builtins.str, Sequence[pulumi.Input[_builtins.str]]]]:
+    def change_type(self) -> pulumi.Input[_builtins.str]:
         """
-        The changes to be notified of: `created`, `updated` and/or `deleted`, comma-separated (a list is accepted too). Stored canonical: lowercase, in Graph's order. A change replaces the subscription.
+        The changes to be notified of: `created`, `updated` and/or `deleted`, comma-separated, for example `created,updated`. Stored canonical: lowercase, in Graph's order. A change replaces the subscription.
         """
         return pulumi.get(self, "change_type")
 
     @change_type.setter
-    def change_type(self, value: pulumi.Input[Union[_builtins.str, Sequence[pulumi.Input[_builtins.str]]]]):
+    def change_type(self, value: pulumi.Input[_builtins.str]):
         pulumi.set(self, "change_type", value)
 
     @_builtins.property
@@ -340,7 +340,7 @@ class Subscription(pulumi.CustomResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  adopt_existing: pulumi.Input[Optional[_builtins.bool]] = None,
                  api_version: pulumi.Input[Optional[_builtins.str]] = None,
-                 change_type: pulumi.Input[Optional[Union[_builtins.str, Sequence[pulumi.Input[_builtins.str]]]]] = None,
+                 change_type: pulumi.Input[Optional[_builtins.str]] = None,
                  client_state: pulumi.Input[Optional[_builtins.str]] = None,
                  connection: pulumi.Input[Optional[Union['ConnectionArgs', 'ConnectionArgsDict']]] = None,
                  encryption_certificate: pulumi.Input[Optional[_builtins.str]] = None,
@@ -365,7 +365,7 @@ class Subscription(pulumi.CustomResource):
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.bool] adopt_existing: When Graph already has a subscription of this app on the same resource and change types (409), adopt it instead of failing, if nothing that cannot change in place differs.
         :param pulumi.Input[_builtins.str] api_version: The Graph API version the subscription is managed through: v1.0 or beta. Default: the provider's apiVersion setting (v1.0).
-        :param pulumi.Input[Union[_builtins.str, Sequence[pulumi.Input[_builtins.str]]]] change_type: The changes to be notified of: `created`, `updated` and/or `deleted`, comma-separated (a list is accepted too). Stored canonical: lowercase, in Graph's order. A change replaces the subscription.
+        :param pulumi.Input[_builtins.str] change_type: The changes to be notified of: `created`, `updated` and/or `deleted`, comma-separated, for example `created,updated`. Stored canonical: lowercase, in Graph's order. A change replaces the subscription.
         :param pulumi.Input[_builtins.str] client_state: A value Graph sends back in every notification, so the receiver can tell real notifications from forged ones. Always stored as a secret; never printed. A change replaces.
         :param pulumi.Input[Union['ConnectionArgs', 'ConnectionArgsDict']] connection: Another tenant or app than the provider's settings: tenantId, clientId, exactly one of clientSecret, certificatePath or workloadIdentity, and optionally cloud, endpoint and authorityHost. Changing the tenant, app, cloud or endpoint replaces the subscription; changing only how the app signs in changes nothing in Graph.
         :param pulumi.Input[_builtins.str] encryption_certificate: The base64 public certificate Graph encrypts resource data with; required with `includeResourceData`. A change replaces.
@@ -409,7 +409,7 @@ class Subscription(pulumi.CustomResource):
                  opts: Optional[pulumi.ResourceOptions] = None,
                  adopt_existing: pulumi.Input[Optional[_builtins.bool]] = None,
                  api_version: pulumi.Input[Optional[_builtins.str]] = None,
-                 change_type: pulumi.Input[Optional[Union[_builtins.str, Sequence[pulumi.Input[_builtins.str]]]]] = None,
+                 change_type: pulumi.Input[Optional[_builtins.str]] = None,
                  client_state: pulumi.Input[Optional[_builtins.str]] = None,
                  connection: pulumi.Input[Optional[Union['ConnectionArgs', 'ConnectionArgsDict']]] = None,
                  encryption_certificate: pulumi.Input[Optional[_builtins.str]] = None,
@@ -547,7 +547,7 @@ class Subscription(pulumi.CustomResource):
     @pulumi.getter(name="changeType")
     def change_type(self) -> pulumi.Output[_builtins.str]:
         """
-        The changes to be notified of: `created`, `updated` and/or `deleted`, comma-separated (a list is accepted too). Stored canonical: lowercase, in Graph's order. A change replaces the subscription.
+        The changes to be notified of: `created`, `updated` and/or `deleted`, comma-separated, for example `created,updated`. Stored canonical: lowercase, in Graph's order. A change replaces the subscription.
         """
         return pulumi.get(self, "change_type")
 
