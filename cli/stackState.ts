@@ -3,7 +3,7 @@ import { redact } from "../provider/redaction";
 import type { SubscriptionState } from "../provider/subscription/state";
 
 /**
- * A stack's Subscription resources and its msgraph:* config, read through the `pulumi` CLI on PATH
+ * A stack's Subscription resources (of either front) and its msgraph:* (or msgraph-subscriptions:*) config, read through the `pulumi` CLI on PATH
  * (`pulumi stack export`, `pulumi config --json`), for `status` and `doctor`. Reading works without the
  * stack's passphrase: secrets stay encrypted unless `showSecrets` asks the CLI to decrypt them, and an
  * encrypted value is named in `encrypted` rather than guessed at.
@@ -35,8 +35,11 @@ export interface StackContents {
   subscriptions: StackSubscription[];
 }
 
-/** The type token `new Subscription(...)` registers (resource.ts: module "msgraph", type "Subscription"). */
-export const subscriptionType = "pulumi-nodejs:dynamic/msgraph:Subscription";
+/**
+ * The type tokens of a Subscription: the dynamic resource's (dynamic/resource.ts: module "msgraph", type
+ * "Subscription") and the native provider's. Both store the same state.
+ */
+export const subscriptionTypes: readonly string[] = ["pulumi-nodejs:dynamic/msgraph:Subscription", "msgraph-subscriptions:index:Subscription"];
 
 /** What an encrypted string reads as; `encrypted` says which values these are. */
 export const encryptedPlaceholder = "[secret]";
@@ -52,13 +55,15 @@ export async function readStack(location: StackLocation): Promise<StackContents>
   const config = await pulumiJson(["config", "--json", ...flags], location.cwd);
   const { parseState } = await import("../provider/subscription/state");
   const values = config as Record<string, { value?: unknown }>;
-  const lookup = (key: string) => (typeof values[key]?.value === "string" ? (values[key].value as string) : undefined);
+  const value = (key: string) => (typeof values[key]?.value === "string" ? (values[key].value as string) : undefined);
+  // The dynamic resource's msgraph:* keys, else the native provider's msgraph-subscriptions:* (same names).
+  const lookup = (key: string) => value(key) ?? value(key.replace(/^msgraph:/, "msgraph-subscriptions:"));
   // What the provider assumes for states that predate graphApiVersion: the stack's configured version.
   const configuredVersion = (lookup("msgraph:apiVersion") ?? process.env.MSGRAPH_API_VERSION) === "beta" ? "beta" : "v1.0";
   const resources = ((exported as { deployment?: { resources?: unknown[] } }).deployment?.resources ?? []) as ExportedResource[];
   const subscriptions = resources
     // A resource marked `delete` is the old half of a replacement that the next update deletes.
-    .filter((resource) => resource.type === subscriptionType && typeof resource.id === "string" && resource.id !== "" && !resource.delete)
+    .filter((resource) => subscriptionTypes.includes(resource.type) && typeof resource.id === "string" && resource.id !== "" && !resource.delete)
     .map((resource): StackSubscription => {
       const encrypted: string[] = [];
       const outputs = revealed(resource.outputs ?? {}, [], encrypted) as Record<string, unknown>;

@@ -62,3 +62,18 @@ it("python: an explicit Provider for tenant B and a per-resource connection each
   expect(describeRequests(world.subscriptionRequests()).sort()).toEqual(Object.values(ids).map((id) => `DELETE /v1.0/subscriptions/${id} -> 204`).sort());
   expect(world.admin.listSubscriptions()).toEqual([]);
 });
+
+it("python: an explicit Provider with an invalid setting fails preview naming the setting, its value and the rule, and sends nothing to Graph", async () => {
+  const stack = world.stack("native-bad-provider", {
+    language: "python",
+    config: {
+      providers: { "tenant-b": { tenantId: tenantBApp.tenantId, clientId: tenantBApp.clientId, endpoint: world.emulator.url, authorityHost: world.emulator.url, cloud: "mars" } },
+      providerSecrets: { secret: { "tenant-b": tenantBApp.clientSecret } },
+    },
+  });
+  world.admin.clearRequestLog();
+  const preview = await stack.preview({ viaProvider: { resource: "groups", changeType: "updated", notificationUrl: world.webhook("bad"), provider: "tenant-b" } });
+  expect(preview.code).not.toBe(0);
+  expect(preview.output).toMatch(/msgraph-subscriptions:cloud \(or MSGRAPH_CLOUD\) = "mars": .*global.*usgov-l4.*china/);
+  expect(world.subscriptionRequests()).toEqual([]);
+});

@@ -92,3 +92,23 @@ it("msgraph:checkEndpoints fails pulumi up before any POST when an endpoint woul
   expectExit(await stack.up(fixed), 0);
   expectExit(await stack.destroy(), 0);
 });
+
+it("status and doctor read a stack of the native provider (a YAML program) as they read the dynamic resource's", async () => {
+  const stack = world.stack("status-doctor-native", { language: "yaml" });
+  const specs: SubscriptionSpecs = {
+    groups: { resource: "groups", changeType: "updated", notificationUrl: world.webhook("native-groups"), clientState: "status-doctor-native-1" },
+    users: { resource: "users", changeType: "updated", notificationUrl: world.webhook("native-users") },
+  };
+  expectExit(await stack.up(specs), 0);
+  const ids = await stack.stateIds();
+
+  const status = await command(stack, ["status", "--json"]);
+  expectExit(status, 0);
+  const report = JSON.parse(status.stdout) as StatusReport;
+  expect(report.subscriptions.map((row) => [row.name, row.id, row.health]).sort()).toEqual([
+    ["groups", ids.groups, "healthy"],
+    ["users", ids.users, "healthy"],
+  ]);
+  expectExit(await command(stack, ["doctor"]), 0);
+  expectExit(await stack.destroy(), 0);
+});
