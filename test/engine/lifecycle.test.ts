@@ -177,7 +177,7 @@ describe("2. no spurious diffs after the provider's own code changes", () => {
     const before = fs.readFileSync(stack.stateFile(), "utf8");
 
     // "Upgrade" the package: the serialized provider's text and the lifecycle implementation both change.
-    const providerFile = path.join(copy, "dist", "provider", "subscription", "provider.js");
+    const providerFile = path.join(copy, "dist", "provider", "dynamic", "provider.js");
     const providerText = fs.readFileSync(providerFile, "utf8");
     const upgraded = providerText.replace(/return this\.load\(\)\.check\(/, "/* upgraded */ return this.load().check(");
     expect(upgraded).not.toBe(providerText);
