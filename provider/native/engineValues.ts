@@ -13,7 +13,7 @@ const sigKey = "4dabf18193072939515e22adb298388d";
 const secretSig = "1b47061264138c4ac30d75fd1eb44270";
 const outputValueSig = "d0e6a833031e9bbcd3f4e8bde6ca49a4";
 /** The engine's unknown value (preview), which the validator already understands (rules/validate.ts, UNKNOWN). */
-const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export const unknownValue = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 export type Properties = Record<string, unknown>;
 

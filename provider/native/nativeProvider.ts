@@ -3,7 +3,7 @@ import { ownerMarkFor } from "../ownership";
 import { redact } from "../redaction";
 import { SubscriptionProvider } from "../subscription/implementation";
 import { apiVersions, type ApiVersion } from "../vocabulary";
-import { conceal, reveal, type Properties } from "./engineValues";
+import { conceal, reveal, unknownValue, type Properties } from "./engineValues";
 import { packageName, packageSchemaText, packageVersion, reauthorizeToken, subscriptionToken } from "./packageSchema";
 
 type Urn = string;
@@ -41,7 +41,7 @@ export class NativeProvider implements pulumi.provider.Provider {
       const name = key.replace(/^msgraph:/, "");
       const value = given[name] ?? variables.get(`${packageName}:config:${name}`) ?? variables.get(`${packageName}:${name}`);
       // An explicit provider's input that is not known yet (preview) is as good as not given.
-      if (value === undefined || value === null || value === "04da6b54-80e4-46f7-96ec-b56ff0331ba9") return undefined;
+      if (value === undefined || value === null || value === unknownValue) return undefined;
       return typeof value === "string" ? value : JSON.stringify(value);
     }, packageName);
   }
