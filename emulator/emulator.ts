@@ -69,6 +69,20 @@ export function providerEnvironment(emulator: RunningEmulator, client: EmulatorC
   };
 }
 
+/**
+ * Stack config that points a provider at the emulator as `client`: the settings in `namespace` (msgraph for the
+ * dynamic resource, msgraph-subscriptions for the native provider), the client secret as a secret.
+ */
+export function providerStackConfig(emulator: RunningEmulator, client: EmulatorClient = emulator.clients[0]!, namespace = "msgraph"): Record<string, unknown> {
+  return {
+    [`${namespace}:tenantId`]: client.tenantId,
+    [`${namespace}:clientId`]: client.clientId,
+    [`${namespace}:clientSecret`]: { secret: client.clientSecret },
+    [`${namespace}:endpoint`]: emulator.url,
+    [`${namespace}:authorityHost`]: emulator.url,
+  };
+}
+
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const stateDir = path.resolve(options.stateDir ?? ".emulator");
   const tenantId = options.tenantId ?? defaultTenantId;

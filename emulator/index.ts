@@ -1,5 +1,5 @@
 /** Public API of the local Microsoft Graph emulator (see docs/architecture.md, "Emulator"). */
-export { providerEnvironment, startEmulator } from "./emulator";
+export { providerEnvironment, providerStackConfig, startEmulator } from "./emulator";
 export type { EmulatorOptions, RunningEmulator } from "./emulator";
 export { createEncryptionCertificate, ensureCertificateAuthority } from "./certificates";
 export type { CertificateAuthority, EncryptionCertificate } from "./certificates";

@@ -30,7 +30,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as tls from "node:tls";
 import { parseArgs } from "node:util";
-import { startEmulator, startWebhookReceiver, type RunningEmulator } from "../emulator";
+import { providerStackConfig, startEmulator, startWebhookReceiver, type RunningEmulator } from "../emulator";
 import { lineChart } from "./chart";
 import { PulumiProject, repoRoot, type RunResult } from "./pulumiProject";
 import { ProcessPeaks } from "./processPeaks";
@@ -403,25 +403,12 @@ class PulumiContestant {
 
   private config(generation: string): Record<string, unknown> {
     const { emulator, n, latencyMs, webhook } = this.setting;
-    const client = emulator.clients[0]!;
     const template = { ...subscriptionBody(webhook, 0), resource: "users/bbbbbbbb-0000-4000-8000-{i}/messages", lifetimeMinutes, renewBeforeMinutes };
-    if (this.name === "native") {
-      return {
-        "msgraph-subscriptions:tenantId": client.tenantId,
-        "msgraph-subscriptions:clientId": client.clientId,
-        "msgraph-subscriptions:clientSecret": { secret: client.clientSecret },
-        "msgraph-subscriptions:endpoint": emulator.url,
-        "msgraph-subscriptions:authorityHost": emulator.url,
-      };
-    }
+    if (this.name === "native") return providerStackConfig(emulator, emulator.clients[0], "msgraph-subscriptions");
     return this.name === "floor"
       ? { count: n, latencyMs, generation, template }
       : {
-          "msgraph:tenantId": client.tenantId,
-          "msgraph:clientId": client.clientId,
-          "msgraph:clientSecret": { secret: client.clientSecret },
-          "msgraph:endpoint": emulator.url,
-          "msgraph:authorityHost": emulator.url,
+          ...providerStackConfig(emulator),
           count: n,
           template,
         };

@@ -12,7 +12,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
-import { providerEnvironment, startEmulator, startWebhookReceiver, type FaultSpec, type RunningEmulator } from "../emulator";
+import { providerEnvironment, providerStackConfig, startEmulator, startWebhookReceiver, type FaultSpec, type RunningEmulator } from "../emulator";
 import { graphLimits } from "../provider/limits";
 import { PulumiProject, repoRoot, type RunResult } from "./pulumiProject";
 
@@ -177,13 +177,8 @@ async function upAndDestroy(
 
 /** The engine program's config: the emulator's first client, and the generated subscriptions. */
 function stackConfig(emulator: RunningEmulator, generated: Generated, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  const client = emulator.clients[0]!;
   return {
-    "msgraph:tenantId": client.tenantId,
-    "msgraph:clientId": client.clientId,
-    "msgraph:clientSecret": { secret: client.clientSecret },
-    "msgraph:endpoint": emulator.url,
-    "msgraph:authorityHost": emulator.url,
+    ...providerStackConfig(emulator),
     ...extra,
     subscriptions: {},
     generated,

@@ -11,7 +11,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { providerEnvironment, startEmulator, startWebhookReceiver, type EmulatorClientOptions } from "../../emulator";
+import { providerEnvironment, providerStackConfig, startEmulator, startWebhookReceiver, type EmulatorClientOptions } from "../../emulator";
 import { languageEnvironment, nativeSettings, subscriptionTypes, writeNativeProject, yamlProgramConfig, type ProgramLanguage } from "./nativePrograms";
 import { nodeBinary as localNode, PulumiProject, pulumiCliDir as buildPulumiCli, repoRoot, runProcess, type RunResult } from "../../scripts/pulumiProject";
 
@@ -101,13 +101,7 @@ export async function startWorld(options: { clients?: EmulatorClientOptions[] } 
     client,
     webhook: (pathName = "notifications") => `${receiver.url.replace(/\/+$/, "")}/${pathName}`,
     graphEnv: () => providerEnvironment(emulator, client),
-    graphConfig: () => ({
-      "msgraph:tenantId": client.tenantId,
-      "msgraph:clientId": client.clientId,
-      "msgraph:clientSecret": { secret: client.clientSecret },
-      "msgraph:endpoint": emulator.url,
-      "msgraph:authorityHost": emulator.url,
-    }),
+    graphConfig: () => providerStackConfig(emulator, client),
     stack: (name, options) => {
       const stack = new EngineStack(world, name, options);
       stacks.push(stack);
