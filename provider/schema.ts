@@ -218,6 +218,12 @@ export const subscriptionInputs = z.strictObject({
     .boolean()
     .optional()
     .describe("When Graph already has a subscription of this app on the same resource and change types (409), adopt it instead of failing, if nothing that cannot change in place differs."),
+  allowUndocumentedResource: z
+    .boolean()
+    .optional()
+    .describe(
+      "true: let a `resource` path through that the rule table does not list (Graph ships resources before any table follows), with a warning naming it; Graph decides. Rules the table does know still apply. Default: the provider's allowUndocumentedResources setting (false).",
+    ),
   reauthorizeTrigger: z
     .union([z.string(), z.number()])
     .optional()

@@ -22,6 +22,7 @@ export const settingNames = {
   operationTimeoutSeconds: "MSGRAPH_OPERATION_TIMEOUT_SECONDS",
   requestTimeoutSeconds: "MSGRAPH_REQUEST_TIMEOUT_SECONDS",
   checkEndpoints: "MSGRAPH_CHECK_ENDPOINTS",
+  allowUndocumentedResources: "MSGRAPH_ALLOW_UNDOCUMENTED_RESOURCES",
 } as const;
 export { SettingsError };
 export type SettingName = keyof typeof settingNames;
@@ -62,6 +63,13 @@ export const rawSettings = z.object({
     .stringbool()
     .default(false)
     .describe("Send each notification endpoint Graph's validation request before a create or a notificationUrl change, so an unreachable endpoint fails with its cause."),
+  // Off by default: an unlisted path is usually a typo, which Graph would only report at up.
+  allowUndocumentedResources: z
+    .stringbool()
+    .default(false)
+    .describe(
+      "The stack-wide default of each Subscription's allowUndocumentedResource: let resource paths through that the rule table does not list, with a warning naming each; Graph decides.",
+    ),
 });
 
 export type ProviderSettings = Omit<z.output<typeof rawSettings>, "endpoint" | "authorityHost"> & {

@@ -906,3 +906,16 @@ function expand(scenario: Scenario): ResourceRule[] {
 
 /** THE rule table: one row per documented scenario per API version. */
 export const ruleTable: readonly ResourceRule[] = scenarios.flatMap(expand);
+
+/**
+ * The shortest and the longest lifetime any row allows (rich notifications included): the bounds of a path the
+ * table does not list (allowUndocumentedResource). Asking for the shortest cannot exceed what Graph allows the
+ * resource; nothing Graph documents takes more than the longest.
+ */
+export const documentedLifetimes = (() => {
+  const lifetimes = ruleTable.flatMap((rule) =>
+    [rule.maxLifetimeMinutes, rule.maxLifetimeWithResourceDataMinutes].filter((minutes): minutes is number => minutes !== undefined).map((minutes) => ({ minutes, rule: rule.id })),
+  );
+  const by = (pick: (a: number, b: number) => boolean) => lifetimes.reduce((best, next) => (pick(next.minutes, best.minutes) ? next : best));
+  return { shortest: by((a, b) => a < b), longest: by((a, b) => a > b) };
+})();

@@ -9,7 +9,7 @@ import { matchRules, parseResource, templatesOf, type RuleMatch } from "./resour
 import { deliveryAddressProblem, eventGridParams, isEventGrid } from "./deliveryAddress";
 import { schemaFailures as toFailures } from "./schemaFailures";
 import { queryRuleFailures } from "./queryRules";
-import { paymentModelRules, permissionColumnOf, permissionsFor, type ResourceRule } from "./ruleTable";
+import { documentedLifetimes, paymentModelRules, permissionColumnOf, permissionsFor, type ResourceRule } from "./ruleTable";
 
 /** What the Pulumi engine passes for a value that is not known yet (preview): Pulumi's own sentinel. */
 export const UNKNOWN = unknownValue;
@@ -19,6 +19,8 @@ export interface ValidationContext {
   cloud: Cloud;
   permissionType?: PermissionType;
   now?: Date;
+  /** The stack-wide default of allowUndocumentedResource (the provider setting allowUndocumentedResources). */
+  allowUndocumentedResources?: boolean;
 }
 
 export interface ValidationResult {
@@ -32,6 +34,8 @@ export interface ValidationResult {
   inputs?: SubscriptionInputs;
   /** For the matched row and options (with resource data: the rich maximum when the row has one). */
   maxLifetimeMinutes?: number;
+  /** The lifetime asked for when the program gives none, where it is not the maximum (an undocumented resource). */
+  defaultLifetimeMinutes?: number;
 }
 
 type Failure = ValidationResult["failures"][number];
@@ -73,6 +77,7 @@ export function validateSubscription(raw: Record<string, unknown>, ctx: Validati
     rule: check.rule?.id ?? null,
     inputs: { ...inputs, ...passthrough } as SubscriptionInputs,
     ...(check.maxLifetimeMinutes === undefined ? {} : { maxLifetimeMinutes: check.maxLifetimeMinutes }),
+    ...(check.defaultLifetimeMinutes === undefined ? {} : { defaultLifetimeMinutes: check.defaultLifetimeMinutes }),
   };
 }
 
@@ -93,6 +98,9 @@ class Checks {
   rule: ResourceRule | undefined;
   match: RuleMatch | undefined;
   maxLifetimeMinutes: number | undefined;
+  defaultLifetimeMinutes: number | undefined;
+  /** The path matches no row and the program let it through (allowUndocumentedResource). */
+  private undocumented = false;
   private readonly apiVersion: ApiVersion | undefined;
   private readonly now: Date;
 
@@ -136,7 +144,7 @@ class Checks {
     const type = this.ctx.permissionType;
     this.match = (type && candidates.find((candidate) => permissionsFor(candidate.rule, type) !== null)) || candidates[0];
     this.rule = this.match?.rule;
-    if (!this.match || !this.rule) return this.fail("resource", this.unknownResource(resource, this.apiVersion));
+    if (!this.match || !this.rule) return this.undocumentedResource(resource, this.apiVersion);
 
     const rule = this.rule;
     if (!rule.clouds.includes(this.ctx.cloud)) {
@@ -155,21 +163,42 @@ class Checks {
     if (rule.deprecated) this.warnings.push(`resource '${resource}': ${rule.deprecated}`);
   }
 
-  private unknownResource(resource: string, apiVersion: ApiVersion): string {
+  /**
+   * A path no row lists. Known on the other API version: the table knows it, so that is a failure whatever the
+   * opt-in says. Otherwise a failure that says how to opt in, or with the opt-in a warning naming the path:
+   * Graph decides, and the rules that need a row (permissions, change types, rich notifications, the
+   * resource's lifetime) wait for Graph's answer.
+   */
+  private undocumentedResource(resource: string, apiVersion: ApiVersion): void {
     const other = apiVersions.find((version) => version !== apiVersion);
     const elsewhere = other ? matchRules(resource, other)[0] : undefined;
     if (other && elsewhere) {
-      return (
-        `'${resource}' (${elsewhere.rule.resourceType}) supports change notifications only on the ${other} endpoint, not ${apiVersion}; ` +
-        `set apiVersion: "${other}" on this Subscription`
+      return this.fail(
+        "resource",
+        `'${resource}' (${elsewhere.rule.resourceType}) supports change notifications only on the ${other} endpoint, not ${apiVersion} (rule ${elsewhere.rule.id}); ` +
+          `set apiVersion: "${other}" on this Subscription`,
       );
+    }
+    const optIn = this.known("allowUndocumentedResource") ?? (this.unknown.has("allowUndocumentedResource") ? undefined : this.ctx.allowUndocumentedResources);
+    if (optIn === undefined && this.unknown.has("allowUndocumentedResource")) return;
+    const table = `the rule table (Graph ${apiVersion}, ${this.ctx.cloud} cloud; docs/rule-table.md)`;
+    if (optIn) {
+      this.undocumented = true;
+      this.warnings.push(
+        `resource '${resource}' is not in ${table}; allowUndocumentedResource lets it through, so Graph decides whether it takes change notifications ` +
+          "and with which permissions, change types and lifetime",
+      );
+      return;
     }
     const parsed = parseResource(resource);
     const path = parsed.ok ? parsed.value.path : resource;
     const suggestions = closest(path, templatesOf(apiVersion), 3);
-    return (
-      `'${resource}' is not a resource that Microsoft Graph ${apiVersion} documents for change notifications; ` +
-      (suggestions.length > 0 ? `closest documented paths: ${suggestions.join(", ")}` : "see the subscription resource's supported resources")
+    this.fail(
+      "resource",
+      `'${resource}' is not a resource that Microsoft Graph ${apiVersion} documents for change notifications in ${table}; ` +
+        (suggestions.length > 0 ? `closest documented paths: ${suggestions.join(", ")}. ` : "") +
+        "If Graph documents it now, set allowUndocumentedResource: true on this Subscription (or the provider setting allowUndocumentedResources: true for the whole stack) " +
+        "to send it with a warning and let Graph decide",
     );
   }
 
@@ -219,6 +248,9 @@ class Checks {
       // With includeResourceData unknown, the smaller maximum is the one that is safe either way.
       const useRich = richMax !== undefined && (rich === true || this.unknown.has("includeResourceData"));
       this.maxLifetimeMinutes = useRich ? richMax : rule.maxLifetimeMinutes;
+    } else if (this.undocumented) {
+      this.maxLifetimeMinutes = documentedLifetimes.longest.minutes;
+      this.defaultLifetimeMinutes = documentedLifetimes.shortest.minutes;
     }
     const max = this.maxLifetimeMinutes;
     const expiration = this.inputs.expirationDateTime;
@@ -231,9 +263,17 @@ class Checks {
       );
     }
 
-    const scope = rule ? `${rule.resourceType} subscriptions${max === rule.maxLifetimeWithResourceDataMinutes ? " with resource data" : ""} (rule ${rule.id})` : "";
+    const scope = rule
+      ? `${rule.resourceType} subscriptions${max === rule.maxLifetimeWithResourceDataMinutes ? " with resource data" : ""} (rule ${rule.id})`
+      : `any documented resource (${documentedLifetimes.longest.rule}), so for an undocumented one too`;
     const fixes = `use at most ${max}, or leave both expirationDateTime and lifetimeMinutes out so the provider uses the maximum and renews before expiry`;
     let requested: number | undefined;
+    if (this.undocumented && lifetime === undefined && expiration === undefined && !bothSet && !this.unknown.has("lifetimeMinutes") && !this.unknown.has("expirationDateTime")) {
+      this.warnings.push(
+        `resource '${this.inputs.resource}': without a row the provider cannot know Graph's maximum lifetime for it, so it asks for ${this.defaultLifetimeMinutes} minutes ` +
+          `(the shortest any documented resource allows, ${documentedLifetimes.shortest.rule}) and renews on each pulumi up that finds it due; set lifetimeMinutes to the maximum the resource's page states`,
+      );
+    }
     if (lifetime !== undefined && !this.unknown.has("lifetimeMinutes")) {
       requested = lifetime;
       if (max !== undefined && lifetime > max) {
@@ -277,7 +317,8 @@ class Checks {
     if (this.unknown.has("lifetimeMinutes") || this.unknown.has("expirationDateTime")) return undefined;
     const { lifetimeMinutes, expirationDateTime } = this.inputs;
     if (lifetimeMinutes === undefined && expirationDateTime === undefined && this.maxLifetimeMinutes === undefined) return undefined;
-    return effectiveLifetimeMinutes({ lifetimeMinutes, expirationDateTime }, this.maxLifetimeMinutes ?? Infinity, this.now);
+    const byDefault = this.defaultLifetimeMinutes ?? this.maxLifetimeMinutes ?? Infinity;
+    return effectiveLifetimeMinutes({ lifetimeMinutes: lifetimeMinutes ?? (expirationDateTime === undefined ? byDefault : undefined), expirationDateTime }, this.maxLifetimeMinutes ?? Infinity, this.now);
   }
 
   private lifecycleNotificationUrl(): void {

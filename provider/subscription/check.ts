@@ -33,6 +33,7 @@ async function checkInputs(context: ProviderContext, news: Record<string, unknow
     apiVersion,
     cloud: given ? (connectionCloud(raw.connection) ?? settings.cloud) : settings.cloud,
     permissionType: given ? undefined : settings.permissionType,
+    allowUndocumentedResources: settings.allowUndocumentedResources,
   };
   const result = validateSubscription(raw, validation);
   for (const warning of result.warnings) console.warn(`warning: ${warning}`);

@@ -88,6 +88,8 @@ export const inputProperties = {
   renewBeforeMinutes: { update: "state", graph: "provider", compare: "value", secret: false, checkedOnAdoption: false, readBack: true },
   apiVersion: { update: "state", graph: "provider", compare: "value", secret: false, checkedOnAdoption: false, readBack: true },
   adoptExisting: { update: "state", graph: "provider", compare: "value", secret: false, checkedOnAdoption: false, readBack: true },
+  // Decides only what preview lets through; the Graph object is the same either way.
+  allowUndocumentedResource: { update: "state", graph: "provider", compare: "value", secret: false, checkedOnAdoption: false, readBack: true },
   reauthorizeTrigger: { update: "reauthorize", graph: "provider", compare: "value", secret: false, checkedOnAdoption: false, readBack: true },
   // Bookkeeping only: a new mark (a renamed stack) is written with the next renewal, never on its own.
   ownerMark: { update: "state", graph: "provider", compare: "none", secret: false, checkedOnAdoption: false, readBack: true },

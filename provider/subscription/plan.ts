@@ -29,13 +29,18 @@ export async function planSubscription(connection: GraphConnection, inputs: Part
   // then the permission type picks, and it is asked of the connection the same way every time.
   const ties = typeof inputs.resource === "string" && matchRules(inputs.resource, version).length > 1;
   const permissionType = ties ? await connection.permissionType() : connection.settings.permissionType;
-  const result = validateSubscription(inputs as Record<string, unknown>, { apiVersion: version, cloud: connection.settings.cloud, permissionType });
+  const result = validateSubscription(inputs as Record<string, unknown>, {
+    apiVersion: version,
+    cloud: connection.settings.cloud,
+    permissionType,
+    allowUndocumentedResources: connection.settings.allowUndocumentedResources,
+  });
   if (result.maxLifetimeMinutes === undefined) return { failures: result.failures };
   return {
     plan: {
       ruleId: result.rule,
       maxLifetimeMinutes: result.maxLifetimeMinutes,
-      lifetime: planLifetime(inputs, result.maxLifetimeMinutes),
+      lifetime: planLifetime(inputs, result.defaultLifetimeMinutes ?? result.maxLifetimeMinutes),
       ownerMark: inputs.ownerMark,
     },
   };

@@ -1,3 +1,4 @@
+import { documentedLifetimes } from "../../provider/rules/ruleTable";
 import { UNKNOWN, effectiveLifetimeMinutes, validateSubscription, type ValidationContext } from "../../provider/rules/validate";
 
 const now = new Date("2026-01-01T00:00:00Z");
@@ -61,9 +62,14 @@ describe("validateSubscription", () => {
     it.each([
       [
         "solutions/approval/approvalItems",
-        "'solutions/approval/approvalItems' (approvalItem) supports change notifications only on the beta endpoint, not v1.0; set apiVersion: \"beta\" on this Subscription",
+        "'solutions/approval/approvalItems' (approvalItem) supports change notifications only on the beta endpoint, not v1.0 (rule beta/approvalItem/solutions/approval/approvalItems); set apiVersion: \"beta\" on this Subscription",
       ],
-      ["users/{id}/mesages", "'users/{id}/mesages' is not a resource that Microsoft Graph v1.0 documents for change notifications; closest documented paths: users/{id}/messages, users/{id}/chats, chats/{id}/messages"],
+      [
+        "users/{id}/mesages",
+        "'users/{id}/mesages' is not a resource that Microsoft Graph v1.0 documents for change notifications in the rule table (Graph v1.0, global cloud; docs/rule-table.md); " +
+          "closest documented paths: users/{id}/messages, users/{id}/chats, chats/{id}/messages. " +
+          "If Graph documents it now, set allowUndocumentedResource: true on this Subscription (or the provider setting allowUndocumentedResources: true for the whole stack) to send it with a warning and let Graph decide",
+      ],
       [
         "https://graph.microsoft.com/v1.0/me/events",
         "'https://graph.microsoft.com/v1.0/me/events' includes the host and API version; Graph wants the path relative to the version root. Drop them: write 'me/events' and set apiVersion: \"v1.0\" if you need that version",
@@ -96,6 +102,52 @@ describe("validateSubscription", () => {
           reason: "'communications/presences' lacks $filter, which Graph requires for presence (rule v1.0/presence/communications/presences/{id}); write it like 'communications/presences?$filter=id in ('{id}')'",
         },
       ]);
+    });
+
+    describe("that the table does not list, with allowUndocumentedResource", () => {
+      const undocumented = inputs({ resource: "solutions/futureThings/{id}/events", changeType: "created" });
+      const warning = (resource: string) =>
+        `resource '${resource}' is not in the rule table (Graph v1.0, global cloud; docs/rule-table.md); allowUndocumentedResource lets it through, ` +
+        "so Graph decides whether it takes change notifications and with which permissions, change types and lifetime";
+
+      it.each([
+        ["the resource's own opt-in", { allowUndocumentedResource: true }, v1],
+        ["the stack-wide setting", {}, { ...v1, allowUndocumentedResources: true }],
+      ])("passes with a warning naming the path, through %s", (_how, optIn, context) => {
+        const result = validateSubscription({ ...undocumented, ...optIn, lifetimeMinutes: 600 }, context);
+        expect(result).toMatchObject({ valid: true, failures: [], rule: null, warnings: [warning("solutions/futureThings/{id}/events")] });
+      });
+
+      it("lets the resource's false win over the stack-wide true", () => {
+        const result = validateSubscription({ ...undocumented, allowUndocumentedResource: false }, { ...v1, allowUndocumentedResources: true });
+        expect(result.failures).toEqual([{ property: "resource", reason: expect.stringContaining("set allowUndocumentedResource: true") }]);
+      });
+
+      it("asks for the shortest documented lifetime when none is given, and says so", () => {
+        const result = validateSubscription({ ...undocumented, allowUndocumentedResource: true }, v1);
+        expect(result).toMatchObject({ valid: true, maxLifetimeMinutes: documentedLifetimes.longest.minutes, defaultLifetimeMinutes: documentedLifetimes.shortest.minutes });
+        expect(result.warnings[1]).toContain(`asks for ${documentedLifetimes.shortest.minutes} minutes`);
+      });
+
+      it("still refuses a lifetime no documented resource allows", () => {
+        const result = validateSubscription({ ...undocumented, allowUndocumentedResource: true, lifetimeMinutes: documentedLifetimes.longest.minutes + 1 }, v1);
+        expect(result.failures).toEqual([{ property: "lifetimeMinutes", reason: expect.stringContaining(`over the ${documentedLifetimes.longest.minutes}-minute maximum`) }]);
+      });
+
+      it.each([
+        ["a lifetime over a known row's maximum", { resource: "users/{id}/messages", lifetimeMinutes: 20000 }, "lifetimeMinutes"],
+        ["a change type a known row refuses", { resource: "communications/callRecords", changeType: "deleted" }, "changeType"],
+        ["a path the table knows only on beta", { resource: "solutions/approval/approvalItems" }, "resource"],
+        ["rules that need no row", { clientState: "x".repeat(129), lifetimeMinutes: 600 }, "clientState"],
+      ])("never waives %s", (_what, overrides, property) => {
+        const result = validateSubscription({ ...undocumented, ...overrides, allowUndocumentedResource: true }, { ...v1, allowUndocumentedResources: true });
+        expect(result.failures.map((failure) => failure.property)).toEqual([property]);
+      });
+
+      it("waits while the opt-in is unknown at preview", () => {
+        const result = validateSubscription({ ...undocumented, allowUndocumentedResource: UNKNOWN }, v1);
+        expect(result).toMatchObject({ valid: true, warnings: [] });
+      });
     });
 
     it("warns about deprecated resources", () => {
