@@ -1,4 +1,5 @@
 import { graphLimits } from "../provider/limits";
+import { ruleTable, type ResourceRule } from "../provider/rules/ruleTable";
 import * as path from "node:path";
 import { EmulatorAdmin } from "./admin";
 import { Authority } from "./authority";
@@ -40,6 +41,11 @@ export interface EmulatorOptions {
    * so a test meets a quota without creating 100 subscriptions. Quotas are always enforced.
    */
   quotas?: Record<string, number>;
+  /**
+   * Resources Graph serves that the provider's rule table does not list, as rows of the table's own shape: Graph
+   * shipping a resource before the table follows (what allowUndocumentedResource is for). Default none.
+   */
+  graphAhead?: readonly ResourceRule[];
 }
 
 export interface RunningEmulator {
@@ -102,6 +108,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     validationTimeoutMs: options.validationTimeoutMs ?? graphLimits.validationTimeoutMs,
     signal: closing.signal,
     quotas,
+    rules: [...ruleTable, ...(options.graphAhead ?? [])],
   });
   const authority = new Authority(() => url, () => clients);
   const notifier = new Notifier({ clock, ca: tls.caPem, signal: closing.signal });

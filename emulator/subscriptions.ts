@@ -67,6 +67,8 @@ export interface SubscriptionStoreOptions {
   /** Aborted when the emulator closes, ending any handshake in flight. */
   signal: AbortSignal;
   quotas: Quotas;
+  /** Every row Graph serves: the rule table, plus any resource Graph shipped after the table was made. */
+  rules: readonly ResourceRule[];
 }
 
 const requiredProperties = requiredGraphInputs;
@@ -295,7 +297,7 @@ export class SubscriptionStore {
   private authorize(caller: Caller, resource: string, apiVersion: ApiVersion): ResourceRule {
     // Several rows can share a path with different permission types (driveItem on personal OneDrive
     // versus work or school); the caller's permission type picks one.
-    const matches = matchRules(resource, apiVersion);
+    const matches = matchRules(resource, apiVersion, this.options.rules);
     const match = matches.find((candidate) => permissionsFor(candidate.rule, caller.permissionType) !== null) ?? matches[0];
     if (!match) {
       const segment = resource.replace(/^\/+/, "").split(/[/?(]/)[0];

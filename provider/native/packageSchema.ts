@@ -126,7 +126,8 @@ function settingSpecs(): Record<string, PropertySpec> {
     Object.entries(json.properties!).map(([name, field]) => {
       // Settings arrive as strings from config or the environment; the schema gives the type they parse to.
       const value = (defaults as Record<string, unknown>)[name];
-      const spec: PropertySpec = name === "checkEndpoints" ? { type: "boolean", description: field.description } : property(field);
+      // A stringbool reads as a string in JSON Schema; its boolean default tells it apart.
+      const spec: PropertySpec = typeof value === "boolean" ? { type: "boolean", description: field.description } : property(field);
       if (typeof value === "number" || name === "maxRetries" || name.endsWith("Seconds")) spec.type = "integer";
       if (value !== undefined) spec.default = value;
       if ((secretSettings as readonly string[]).includes(name)) spec.secret = true;

@@ -92,14 +92,15 @@ export function matchRule(resource: string, apiVersion: ApiVersion): RuleMatch |
 /**
  * Every row whose template matches with the best specificity. Several rows can tie when the docs list
  * one path under different permission types (driveItem on a personal OneDrive versus OneDrive for
- * work or school); the caller picks by permission type.
+ * work or school); the caller picks by permission type. `rows`: the table to search (the emulator adds the rows
+ * of resources Graph serves ahead of the table).
  */
-export function matchRules(resource: string, apiVersion: ApiVersion): RuleMatch[] {
+export function matchRules(resource: string, apiVersion: ApiVersion, rows: readonly ResourceRule[] = ruleTable): RuleMatch[] {
   const parsed = parseResource(resource);
   if (!parsed.ok) return [];
   const segments = canonicalSegments(parsed.value.path);
   let best: { score: readonly number[]; matches: RuleMatch[] } | undefined;
-  for (const rule of ruleTable) {
+  for (const rule of rows) {
     if (rule.apiVersion !== apiVersion) continue;
     for (const template of rule.paths) {
       const compiled = compiledTemplate(template);

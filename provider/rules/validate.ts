@@ -195,7 +195,7 @@ class Checks {
     const suggestions = closest(path, templatesOf(apiVersion), 3);
     this.fail(
       "resource",
-      `'${resource}' is not a resource that Microsoft Graph ${apiVersion} documents for change notifications in ${table}; ` +
+      `'${resource}' is not in ${table} of the resources Microsoft Graph documents for change notifications; ` +
         (suggestions.length > 0 ? `closest documented paths: ${suggestions.join(", ")}. ` : "") +
         "If Graph documents it now, set allowUndocumentedResource: true on this Subscription (or the provider setting allowUndocumentedResources: true for the whole stack) " +
         "to send it with a warning and let Graph decide",

@@ -147,6 +147,10 @@ const scenarios: Scenario[] = [
     graphSays: "Subscription expiration can only be 4230 minutes in the future.",
   },
   {
+    name: "the resource is not in the rule table (preview)",
+    run: () => checkFailure("future-events", { ...mail(), resource: "solutions/futureThings/f1/events" }, "resource"),
+  },
+  {
     name: "a Teams subscription over one hour has no lifecycleNotificationUrl (preview)",
     run: () => checkFailure("channel-messages", { resource: channel, changeType: "created,updated", notificationUrl: `${receiver.url}/teams` }, "lifecycleNotificationUrl"),
   },

@@ -11,7 +11,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { providerEnvironment, providerStackConfig, startEmulator, startWebhookReceiver, type EmulatorClientOptions } from "../../emulator";
+import { providerEnvironment, providerStackConfig, startEmulator, startWebhookReceiver, type EmulatorClientOptions, type EmulatorOptions } from "../../emulator";
 import { languageEnvironment, nativeSettings, subscriptionTypes, writeNativeProject, yamlProgramConfig, type ProgramLanguage } from "./nativePrograms";
 import { nodeBinary as localNode, PulumiProject, pulumiCliDir as buildPulumiCli, repoRoot, runProcess, type RunResult } from "../../scripts/pulumiProject";
 
@@ -82,9 +82,9 @@ function excerpt(text: string, at: number): string {
   return JSON.stringify(text.slice(Math.max(0, at - 80), at + 40));
 }
 
-export async function startWorld(options: { clients?: EmulatorClientOptions[] } = {}): Promise<World> {
+export async function startWorld(options: { clients?: EmulatorClientOptions[]; graphAhead?: EmulatorOptions["graphAhead"] } = {}): Promise<World> {
   pulumiCliDir();
-  const emulator = await startEmulator({ stateDir: emulatorStateDir, clients: options.clients });
+  const emulator = await startEmulator({ stateDir: emulatorStateDir, clients: options.clients, graphAhead: options.graphAhead });
   let receiver: Receiver;
   try {
     receiver = await startWebhookReceiver({ stateDir: emulatorStateDir });

@@ -66,7 +66,7 @@ describe("validateSubscription", () => {
       ],
       [
         "users/{id}/mesages",
-        "'users/{id}/mesages' is not a resource that Microsoft Graph v1.0 documents for change notifications in the rule table (Graph v1.0, global cloud; docs/rule-table.md); " +
+        "'users/{id}/mesages' is not in the rule table (Graph v1.0, global cloud; docs/rule-table.md) of the resources Microsoft Graph documents for change notifications; " +
           "closest documented paths: users/{id}/messages, users/{id}/chats, chats/{id}/messages. " +
           "If Graph documents it now, set allowUndocumentedResource: true on this Subscription (or the provider setting allowUndocumentedResources: true for the whole stack) to send it with a warning and let Graph decide",
       ],

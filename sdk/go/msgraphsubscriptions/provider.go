@@ -23,6 +23,9 @@ func NewProvider(ctx *pulumi.Context,
 		args = &ProviderArgs{}
 	}
 
+	if args.AllowUndocumentedResources == nil {
+		args.AllowUndocumentedResources = pulumi.BoolPtr(false)
+	}
 	if args.ApiVersion == nil {
 		args.ApiVersion = pulumi.StringPtr("v1.0")
 	}
@@ -54,6 +57,8 @@ func NewProvider(ctx *pulumi.Context,
 }
 
 type providerArgs struct {
+	// The stack-wide default of each Subscription's allowUndocumentedResource: let resource paths through that the rule table does not list, with a warning naming each; Graph decides.
+	AllowUndocumentedResources *bool `pulumi:"allowUndocumentedResources"`
 	// The Graph API version subscriptions are managed through, unless a resource says otherwise: v1.0 or beta.
 	ApiVersion *string `pulumi:"apiVersion"`
 	// The sign-in authority. Default: the cloud's.
@@ -82,6 +87,8 @@ type providerArgs struct {
 
 // The set of arguments for constructing a Provider resource.
 type ProviderArgs struct {
+	// The stack-wide default of each Subscription's allowUndocumentedResource: let resource paths through that the rule table does not list, with a warning naming each; Graph decides.
+	AllowUndocumentedResources pulumi.BoolPtrInput
 	// The Graph API version subscriptions are managed through, unless a resource says otherwise: v1.0 or beta.
 	ApiVersion pulumi.StringPtrInput
 	// The sign-in authority. Default: the cloud's.

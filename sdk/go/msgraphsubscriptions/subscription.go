@@ -18,6 +18,8 @@ type Subscription struct {
 
 	// When Graph already has a subscription of this app on the same resource and change types (409), adopt it instead of failing, if nothing that cannot change in place differs.
 	AdoptExisting pulumi.BoolPtrOutput `pulumi:"adoptExisting"`
+	// true: let a `resource` path through that the rule table does not list (Graph ships resources before any table follows), with a warning naming it; Graph decides. Rules the table does know still apply. Default: the provider's allowUndocumentedResources setting (false).
+	AllowUndocumentedResource pulumi.BoolPtrOutput `pulumi:"allowUndocumentedResource"`
 	// The Graph API version the subscription is managed through: v1.0 or beta. Default: the provider's apiVersion setting (v1.0).
 	ApiVersion pulumi.StringPtrOutput `pulumi:"apiVersion"`
 	// The id of the app that created the subscription (Graph's).
@@ -130,6 +132,8 @@ func (SubscriptionState) ElementType() reflect.Type {
 type subscriptionArgs struct {
 	// When Graph already has a subscription of this app on the same resource and change types (409), adopt it instead of failing, if nothing that cannot change in place differs.
 	AdoptExisting *bool `pulumi:"adoptExisting"`
+	// true: let a `resource` path through that the rule table does not list (Graph ships resources before any table follows), with a warning naming it; Graph decides. Rules the table does know still apply. Default: the provider's allowUndocumentedResources setting (false).
+	AllowUndocumentedResource *bool `pulumi:"allowUndocumentedResource"`
 	// The Graph API version the subscription is managed through: v1.0 or beta. Default: the provider's apiVersion setting (v1.0).
 	ApiVersion *string `pulumi:"apiVersion"`
 	// The changes to be notified of: `created`, `updated` and/or `deleted`, comma-separated, for example `created,updated`. Stored canonical: lowercase, in Graph's order. A change replaces the subscription.
@@ -172,6 +176,8 @@ type subscriptionArgs struct {
 type SubscriptionArgs struct {
 	// When Graph already has a subscription of this app on the same resource and change types (409), adopt it instead of failing, if nothing that cannot change in place differs.
 	AdoptExisting pulumi.BoolPtrInput
+	// true: let a `resource` path through that the rule table does not list (Graph ships resources before any table follows), with a warning naming it; Graph decides. Rules the table does know still apply. Default: the provider's allowUndocumentedResources setting (false).
+	AllowUndocumentedResource pulumi.BoolPtrInput
 	// The Graph API version the subscription is managed through: v1.0 or beta. Default: the provider's apiVersion setting (v1.0).
 	ApiVersion pulumi.StringPtrInput
 	// The changes to be notified of: `created`, `updated` and/or `deleted`, comma-separated, for example `created,updated`. Stored canonical: lowercase, in Graph's order. A change replaces the subscription.
@@ -250,6 +256,11 @@ func (o SubscriptionOutput) ToSubscriptionOutputWithContext(ctx context.Context)
 // When Graph already has a subscription of this app on the same resource and change types (409), adopt it instead of failing, if nothing that cannot change in place differs.
 func (o SubscriptionOutput) AdoptExisting() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v *Subscription) pulumi.BoolPtrOutput { return v.AdoptExisting }).(pulumi.BoolPtrOutput)
+}
+
+// true: let a `resource` path through that the rule table does not list (Graph ships resources before any table follows), with a warning naming it; Graph decides. Rules the table does know still apply. Default: the provider's allowUndocumentedResources setting (false).
+func (o SubscriptionOutput) AllowUndocumentedResource() pulumi.BoolPtrOutput {
+	return o.ApplyT(func(v *Subscription) pulumi.BoolPtrOutput { return v.AllowUndocumentedResource }).(pulumi.BoolPtrOutput)
 }
 
 // The Graph API version the subscription is managed through: v1.0 or beta. Default: the provider's apiVersion setting (v1.0).

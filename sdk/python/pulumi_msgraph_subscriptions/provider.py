@@ -19,6 +19,7 @@ __all__ = ['ProviderArgs', 'Provider']
 @pulumi.input_type
 class ProviderArgs:
     def __init__(__self__, *,
+                 allow_undocumented_resources: pulumi.Input[Optional[_builtins.bool]] = None,
                  api_version: pulumi.Input[Optional[_builtins.str]] = None,
                  authority_host: pulumi.Input[Optional[_builtins.str]] = None,
                  check_endpoints: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -34,6 +35,7 @@ class ProviderArgs:
         """
         The set of arguments for constructing a Provider resource.
 
+        :param pulumi.Input[_builtins.bool] allow_undocumented_resources: The stack-wide default of each Subscription's allowUndocumentedResource: let resource paths through that the rule table does not list, with a warning naming each; Graph decides.
         :param pulumi.Input[_builtins.str] api_version: The Graph API version subscriptions are managed through, unless a resource says otherwise: v1.0 or beta.
         :param pulumi.Input[_builtins.str] authority_host: The sign-in authority. Default: the cloud's.
         :param pulumi.Input[_builtins.bool] check_endpoints: Send each notification endpoint Graph's validation request before a create or a notificationUrl change, so an unreachable endpoint fails with its cause.
@@ -47,6 +49,10 @@ class ProviderArgs:
         :param pulumi.Input[_builtins.int] request_timeout_seconds: The timeout of one Graph request, in seconds.
         :param pulumi.Input[_builtins.str] tenant_id: The directory (tenant) id the app signs in to. Default: AZURE_TENANT_ID through the credential chain.
         """
+        if allow_undocumented_resources is None:
+            allow_undocumented_resources = False
+        if allow_undocumented_resources is not None:
+            pulumi.set(__self__, "allow_undocumented_resources", allow_undocumented_resources)
         if api_version is None:
             api_version = 'v1.0'
         if api_version is not None:
@@ -83,6 +89,18 @@ class ProviderArgs:
             pulumi.set(__self__, "request_timeout_seconds", request_timeout_seconds)
         if tenant_id is not None:
             pulumi.set(__self__, "tenant_id", tenant_id)
+
+    @_builtins.property
+    @pulumi.getter(name="allowUndocumentedResources")
+    def allow_undocumented_resources(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        The stack-wide default of each Subscription's allowUndocumentedResource: let resource paths through that the rule table does not list, with a warning naming each; Graph decides.
+        """
+        return pulumi.get(self, "allow_undocumented_resources")
+
+    @allow_undocumented_resources.setter
+    def allow_undocumented_resources(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "allow_undocumented_resources", value)
 
     @_builtins.property
     @pulumi.getter(name="apiVersion")
@@ -235,6 +253,7 @@ class Provider(pulumi.ProviderResource):
     def __init__(__self__,
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
+                 allow_undocumented_resources: pulumi.Input[Optional[_builtins.bool]] = None,
                  api_version: pulumi.Input[Optional[_builtins.str]] = None,
                  authority_host: pulumi.Input[Optional[_builtins.str]] = None,
                  check_endpoints: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -253,6 +272,7 @@ class Provider(pulumi.ProviderResource):
 
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
+        :param pulumi.Input[_builtins.bool] allow_undocumented_resources: The stack-wide default of each Subscription's allowUndocumentedResource: let resource paths through that the rule table does not list, with a warning naming each; Graph decides.
         :param pulumi.Input[_builtins.str] api_version: The Graph API version subscriptions are managed through, unless a resource says otherwise: v1.0 or beta.
         :param pulumi.Input[_builtins.str] authority_host: The sign-in authority. Default: the cloud's.
         :param pulumi.Input[_builtins.bool] check_endpoints: Send each notification endpoint Graph's validation request before a create or a notificationUrl change, so an unreachable endpoint fails with its cause.
@@ -290,6 +310,7 @@ class Provider(pulumi.ProviderResource):
     def _internal_init(__self__,
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
+                 allow_undocumented_resources: pulumi.Input[Optional[_builtins.bool]] = None,
                  api_version: pulumi.Input[Optional[_builtins.str]] = None,
                  authority_host: pulumi.Input[Optional[_builtins.str]] = None,
                  check_endpoints: pulumi.Input[Optional[_builtins.bool]] = None,
@@ -311,6 +332,9 @@ class Provider(pulumi.ProviderResource):
                 raise TypeError('__props__ is only valid when passed in combination with a valid opts.id to get an existing resource')
             __props__ = ProviderArgs.__new__(ProviderArgs)
 
+            if allow_undocumented_resources is None:
+                allow_undocumented_resources = False
+            __props__.__dict__["allow_undocumented_resources"] = pulumi.Output.from_input(allow_undocumented_resources).apply(pulumi.runtime.to_json) if allow_undocumented_resources is not None else None
             if api_version is None:
                 api_version = 'v1.0'
             __props__.__dict__["api_version"] = api_version

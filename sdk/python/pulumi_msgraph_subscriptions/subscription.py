@@ -25,6 +25,7 @@ class SubscriptionArgs:
                  notification_url: pulumi.Input[_builtins.str],
                  resource: pulumi.Input[_builtins.str],
                  adopt_existing: pulumi.Input[Optional[_builtins.bool]] = None,
+                 allow_undocumented_resource: pulumi.Input[Optional[_builtins.bool]] = None,
                  api_version: pulumi.Input[Optional[_builtins.str]] = None,
                  client_state: pulumi.Input[Optional[_builtins.str]] = None,
                  connection: pulumi.Input[Optional['ConnectionArgs']] = None,
@@ -47,6 +48,7 @@ class SubscriptionArgs:
         :param pulumi.Input[_builtins.str] notification_url: The HTTPS URL that receives change notifications, or an `EventHub:` or `EventGrid:` address. Changed in place (PATCH).
         :param pulumi.Input[_builtins.str] resource: The Graph resource path to watch, without host or version, for example `users/{id}/messages` or `me/mailFolders('Inbox')/messages`. Checked against the rule table at preview (docs/rule-table.md).
         :param pulumi.Input[_builtins.bool] adopt_existing: When Graph already has a subscription of this app on the same resource and change types (409), adopt it instead of failing, if nothing that cannot change in place differs.
+        :param pulumi.Input[_builtins.bool] allow_undocumented_resource: true: let a `resource` path through that the rule table does not list (Graph ships resources before any table follows), with a warning naming it; Graph decides. Rules the table does know still apply. Default: the provider's allowUndocumentedResources setting (false).
         :param pulumi.Input[_builtins.str] api_version: The Graph API version the subscription is managed through: v1.0 or beta. Default: the provider's apiVersion setting (v1.0).
         :param pulumi.Input[_builtins.str] client_state: A value Graph sends back in every notification, so the receiver can tell real notifications from forged ones. Always stored as a secret; never printed. A change replaces.
         :param pulumi.Input['ConnectionArgs'] connection: Another tenant or app than the provider's settings: tenantId, clientId, exactly one of clientSecret, certificatePath or workloadIdentity, and optionally cloud, endpoint and authorityHost. Changing the tenant, app, cloud or endpoint replaces the subscription; changing only how the app signs in changes nothing in Graph.
@@ -68,6 +70,8 @@ class SubscriptionArgs:
         pulumi.set(__self__, "resource", resource)
         if adopt_existing is not None:
             pulumi.set(__self__, "adopt_existing", adopt_existing)
+        if allow_undocumented_resource is not None:
+            pulumi.set(__self__, "allow_undocumented_resource", allow_undocumented_resource)
         if api_version is not None:
             pulumi.set(__self__, "api_version", api_version)
         if client_state is not None:
@@ -150,6 +154,18 @@ class SubscriptionArgs:
     @adopt_existing.setter
     def adopt_existing(self, value: pulumi.Input[Optional[_builtins.bool]]):
         pulumi.set(self, "adopt_existing", value)
+
+    @_builtins.property
+    @pulumi.getter(name="allowUndocumentedResource")
+    def allow_undocumented_resource(self) -> pulumi.Input[Optional[_builtins.bool]]:
+        """
+        true: let a `resource` path through that the rule table does not list (Graph ships resources before any table follows), with a warning naming it; Graph decides. Rules the table does know still apply. Default: the provider's allowUndocumentedResources setting (false).
+        """
+        return pulumi.get(self, "allow_undocumented_resource")
+
+    @allow_undocumented_resource.setter
+    def allow_undocumented_resource(self, value: pulumi.Input[Optional[_builtins.bool]]):
+        pulumi.set(self, "allow_undocumented_resource", value)
 
     @_builtins.property
     @pulumi.getter(name="apiVersion")
@@ -339,6 +355,7 @@ class Subscription(pulumi.CustomResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  adopt_existing: pulumi.Input[Optional[_builtins.bool]] = None,
+                 allow_undocumented_resource: pulumi.Input[Optional[_builtins.bool]] = None,
                  api_version: pulumi.Input[Optional[_builtins.str]] = None,
                  change_type: pulumi.Input[Optional[_builtins.str]] = None,
                  client_state: pulumi.Input[Optional[_builtins.str]] = None,
@@ -364,6 +381,7 @@ class Subscription(pulumi.CustomResource):
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.bool] adopt_existing: When Graph already has a subscription of this app on the same resource and change types (409), adopt it instead of failing, if nothing that cannot change in place differs.
+        :param pulumi.Input[_builtins.bool] allow_undocumented_resource: true: let a `resource` path through that the rule table does not list (Graph ships resources before any table follows), with a warning naming it; Graph decides. Rules the table does know still apply. Default: the provider's allowUndocumentedResources setting (false).
         :param pulumi.Input[_builtins.str] api_version: The Graph API version the subscription is managed through: v1.0 or beta. Default: the provider's apiVersion setting (v1.0).
         :param pulumi.Input[_builtins.str] change_type: The changes to be notified of: `created`, `updated` and/or `deleted`, comma-separated, for example `created,updated`. Stored canonical: lowercase, in Graph's order. A change replaces the subscription.
         :param pulumi.Input[_builtins.str] client_state: A value Graph sends back in every notification, so the receiver can tell real notifications from forged ones. Always stored as a secret; never printed. A change replaces.
@@ -408,6 +426,7 @@ class Subscription(pulumi.CustomResource):
                  resource_name: str,
                  opts: Optional[pulumi.ResourceOptions] = None,
                  adopt_existing: pulumi.Input[Optional[_builtins.bool]] = None,
+                 allow_undocumented_resource: pulumi.Input[Optional[_builtins.bool]] = None,
                  api_version: pulumi.Input[Optional[_builtins.str]] = None,
                  change_type: pulumi.Input[Optional[_builtins.str]] = None,
                  client_state: pulumi.Input[Optional[_builtins.str]] = None,
@@ -436,6 +455,7 @@ class Subscription(pulumi.CustomResource):
             __props__ = SubscriptionArgs.__new__(SubscriptionArgs)
 
             __props__.__dict__["adopt_existing"] = adopt_existing
+            __props__.__dict__["allow_undocumented_resource"] = allow_undocumented_resource
             __props__.__dict__["api_version"] = api_version
             if change_type is None and not opts.urn:
                 raise TypeError("Missing required property 'change_type'")
@@ -494,6 +514,7 @@ class Subscription(pulumi.CustomResource):
         __props__ = SubscriptionArgs.__new__(SubscriptionArgs)
 
         __props__.__dict__["adopt_existing"] = None
+        __props__.__dict__["allow_undocumented_resource"] = None
         __props__.__dict__["api_version"] = None
         __props__.__dict__["application_id"] = None
         __props__.__dict__["change_type"] = None
@@ -526,6 +547,14 @@ class Subscription(pulumi.CustomResource):
         When Graph already has a subscription of this app on the same resource and change types (409), adopt it instead of failing, if nothing that cannot change in place differs.
         """
         return pulumi.get(self, "adopt_existing")
+
+    @_builtins.property
+    @pulumi.getter(name="allowUndocumentedResource")
+    def allow_undocumented_resource(self) -> pulumi.Output[Optional[_builtins.bool]]:
+        """
+        true: let a `resource` path through that the rule table does not list (Graph ships resources before any table follows), with a warning naming it; Graph decides. Rules the table does know still apply. Default: the provider's allowUndocumentedResources setting (false).
+        """
+        return pulumi.get(self, "allow_undocumented_resource")
 
     @_builtins.property
     @pulumi.getter(name="apiVersion")

@@ -11,6 +11,17 @@ import (
 
 var _ = internal.GetEnvOrDefault
 
+// The stack-wide default of each Subscription's allowUndocumentedResource: let resource paths through that the rule table does not list, with a warning naming each; Graph decides.
+func GetAllowUndocumentedResources(ctx *pulumi.Context) bool {
+	v, err := config.TryBool(ctx, "msgraph-subscriptions:allowUndocumentedResources")
+	if err == nil {
+		return v
+	}
+	var value bool
+	value = false
+	return value
+}
+
 // The Graph API version subscriptions are managed through, unless a resource says otherwise: v1.0 or beta.
 func GetApiVersion(ctx *pulumi.Context) string {
 	v, err := config.Try(ctx, "msgraph-subscriptions:apiVersion")

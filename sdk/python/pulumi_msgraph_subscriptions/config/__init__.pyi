@@ -14,6 +14,11 @@ else:
     from typing_extensions import NotRequired, TypedDict, TypeAlias
 from .. import _utilities
 
+allowUndocumentedResources: bool
+"""
+The stack-wide default of each Subscription's allowUndocumentedResource: let resource paths through that the rule table does not list, with a warning naming each; Graph decides.
+"""
+
 apiVersion: str
 """
 The Graph API version subscriptions are managed through, unless a resource says otherwise: v1.0 or beta.

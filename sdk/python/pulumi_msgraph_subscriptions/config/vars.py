@@ -21,6 +21,13 @@ __config__ = pulumi.Config('msgraph-subscriptions')
 
 class _ExportableConfig(types.ModuleType):
     @_builtins.property
+    def allow_undocumented_resources(self) -> bool:
+        """
+        The stack-wide default of each Subscription's allowUndocumentedResource: let resource paths through that the rule table does not list, with a warning naming each; Graph decides.
+        """
+        return __config__.get_bool('allowUndocumentedResources') or False
+
+    @_builtins.property
     def api_version(self) -> str:
         """
         The Graph API version subscriptions are managed through, unless a resource says otherwise: v1.0 or beta.
