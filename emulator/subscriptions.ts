@@ -3,7 +3,7 @@ import { graphLimits } from "../provider/limits";
 import { patchableGraphInputs, requiredGraphInputs } from "../provider/subscription/inputs";
 import { matchRules, parseResource, resourceIdentity } from "../provider/rules/resourcePath";
 import { queryRuleFailures } from "../provider/rules/queryRules";
-import { permissionsFor, type ResourceRule } from "../provider/rules/ruleTable";
+import { acceptedPermissions, permissionsFor, type ResourceRule } from "../provider/rules/ruleTable";
 import { canonicalChangeType, type ApiVersion, type ChangeType } from "../provider/vocabulary";
 import type { Caller } from "./authority";
 import { epochMs, graphDateTime, graphDateTimeFromText, type EmulatedClock } from "./clock";
@@ -122,6 +122,9 @@ export class SubscriptionStore {
     if (encryptionCertificate !== null) readEncryptionCertificate(encryptionCertificate);
     if (encryptionCertificateId !== null && encryptionCertificateId.length > certificateIdMaxLength) {
       throw badRequest(`encryptionCertificateId can be up to ${certificateIdMaxLength} characters.`, "InvalidRequest");
+    }
+    if (!includeResourceData && rule.resourceData === "required") {
+      throw badRequest("This resource supports only notifications with resource data: set includeResourceData to true.", "InvalidRequest");
     }
     if (includeResourceData) {
       if (rule.resourceData === "unsupported") {
@@ -312,7 +315,7 @@ export class SubscriptionStore {
     if (match.parsed.usesMe && caller.permissionType === "application") {
       throw badRequest("/me request is only valid with delegated authentication flow.", "BadRequest");
     }
-    const accepted = permissionsFor(match.rule, caller.permissionType);
+    const accepted = acceptedPermissions(match.rule, caller.permissionType);
     if (accepted === null || accepted.length === 0) {
       throw new GraphError(403, "Forbidden", `Subscriptions to this resource are not supported with ${caller.permissionType} permissions.`);
     }

@@ -62,7 +62,7 @@ function row(rule: ResourceRule): string {
     permissionCell(rule, "application"),
     lifetimeCell(rule),
     (rule.changeTypes ?? ["created", "updated", "deleted"]).join(", "),
-    rule.resourceData === "optional" ? "yes" : "no",
+    rule.resourceData === "optional" ? "yes" : rule.resourceData === "required" ? "required" : "no",
     rule.lifecycleUrlRequiredAboveOneHour ? "above 60 min" : "optional",
     rule.paymentModels === "none" ? "—" : paymentModelRules.allowed[rule.paymentModels].join(", "),
     rule.clouds.length === 4 ? "all" : rule.clouds.join(", "),

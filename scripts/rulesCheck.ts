@@ -29,6 +29,7 @@ import { paymentModelRules, ruleTable, type PermissionColumn, type ResourceRule 
 import { apiVersions, type ApiVersion } from "../provider/vocabulary";
 import { repoRoot } from "./pulumiProject";
 import { columns, markdownPermissionRows, type Cell } from "./seedPermissions";
+import { comparePages, concrete, isResourcePage, readResourcePage, type ResourcePage } from "./resourcePages";
 
 export const docsSnapshotFile = path.join(repoRoot, "test", "rules", "docsSnapshot.json");
 /** The partial checkout the committed extract was made from; its README says where each file came from. */
@@ -89,6 +90,8 @@ export interface DocsExtract {
   requiredSettings: RequiredSettingsEntry[];
   paymentModels: PaymentModelEntry[];
   meteredClouds: MeteredCloudEntry[];
+  /** Every concepts/ page (and root include) read for its own paths, permissions and rule sentences (resourcePages.ts). */
+  resourcePages: ResourcePage[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -111,7 +114,10 @@ export function tableRows(text: string, header: RegExp): TableRow[] {
 
 /** Comments blanked out character by character, so line numbers stay those of the file. */
 function withoutComments(text: string): string {
-  return text.replace(/<!--[\s\S]*?-->/g, (comment) => comment.replace(/[^\n]/g, ""));
+  return text
+    .replace(/<!--[\s\S]*?-->/g, (comment) => comment.replace(/[^\n]/g, ""))
+    // Tables inside a blockquote ("> | Resource | ...") are tables all the same.
+    .replace(/^[ \t]*>[ \t]?/gm, "");
 }
 
 /** Resource names a cell links to (`[message][]`, `[alert][health monitoring alert]`) or bolds (`**baseTask**`). */
@@ -157,6 +163,7 @@ export function extractDocs(root: string, commit = "unknown"): DocsExtract {
     requiredSettings: [],
     paymentModels: [],
     meteredClouds: [],
+    resourcePages: [],
   };
 
   const lifetimes = read(files.lifetimes);
@@ -271,16 +278,40 @@ export function extractDocs(root: string, commit = "unknown"): DocsExtract {
   const meteredAt = metered ? metered.search(/available only in the Microsoft global environment and not in national cloud deployments/i) : -1;
   if (metered && meteredAt !== -1) extract.meteredClouds.push({ file: files.metered, line: lineOf(metered, meteredAt), globalOnly: true });
 
+  for (const file of markdownFiles(root).filter(isResourcePage)) {
+    const text = read(file)!;
+    // Only pages about subscriptions: a full checkout has a thousand concept pages.
+    if (!/change notification|\/subscriptions\b|"changeType"/i.test(text)) continue;
+    const page = readResourcePage(file, text);
+    if (page.paths.length > 0 || page.permissions.length > 0 || page.statements.length > 0) extract.resourcePages.push(page);
+  }
+
   for (const [file, text] of [...texts.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     extract.snapshot.files[file] = { msDate: msDateOf(text), blob: gitBlobId(text) };
   }
   return extract;
 }
 
+/** Markdown files under concepts/ and includes/, relative to the checkout, sorted. */
+function markdownFiles(root: string): string[] {
+  const found: string[] = [];
+  const walk = (relative: string) => {
+    const absolute = path.join(root, relative);
+    if (!existsSync(absolute)) return;
+    for (const entry of readdirSync(absolute, { withFileTypes: true })) {
+      const child = relative ? `${relative}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(child);
+      else if (entry.name.endsWith(".md")) found.push(child);
+    }
+  };
+  for (const top of ["concepts", "includes"]) walk(top);
+  return found.sort();
+}
+
 // ---------------------------------------------------------------------------------------------
 // Comparison.
 
-export interface Difference extends Located { message: string; explainedBy?: string }
+export interface Difference extends Located { message: string; explainedBy?: string; missingPath?: string }
 
 /** Docs names that are not a row's resourceType. */
 const nameToTypes: Record<string, readonly string[]> = {
@@ -301,6 +332,10 @@ export const knownDifferences: readonly { pattern: RegExp; why: string }[] = [
   { pattern: /'\/(reports\/healthmonitoring\/alerts|solutions\/approval\/approvalItems)' .* not in the v1\.0 table/, why: "conflict 27: beta-only APIs the overview leaves unmarked" },
   { pattern: /getAllTrancripts/, why: "conflict 28: the docs' typo for getAllTranscripts" },
   {
+    pattern: /^concepts\/teams-change-notification-in-microsoft-teams-overview\.md:\d+: .*: lifetime 60 min on the page \("(?:> )?The maximum time a subscription can last is 60 minutes/,
+    why: "C2 (conflict 11): the Teams overview's 60 minutes is the superseded limit; the lifetime table's 4,320 wins, with a lifecycle URL required above 60 minutes",
+  },
+  {
     pattern: /^api-reference\/v1\.0\/api\/subscription-post-subscriptions\.md:\d+: v1\.0\/(chatMessage\/chats\/\{id\}\/messages delegatedWork|chatMessage\/teams\/\{id\}\/channels\/\{id\}\/messages delegatedWork|message\/users\/\{id\}\/messages application):/,
     why: "conflicts 1, 2 and 31: this stored version of the v1.0 Create page is older than the current v1.0 tables (getVapidPublicKey, 2026-09-17), which the row follows",
   },
@@ -314,13 +349,6 @@ export const knownDifferences: readonly { pattern: RegExp; why: string }[] = [
   },
 ];
 
-const concrete = (template: string) =>
-  template
-    .replace(/^\//, "")
-    .replace(/\(\{id\},\{id\}\.\.\.\)/, "('x1','x2')")
-    .replace(/=\{Boolean\}/gi, "=true")
-    .replace(/=\{parameters\}/gi, "=status eq 'x'")
-    .replace(/\{[^}]*\}/g, "x1");
 
 function typesFor(docNames: readonly string[]): string[] {
   return docNames.flatMap((name) => nameToTypes[name] ?? [name]).filter((type) => type !== "other directory resources");
@@ -348,7 +376,7 @@ export function compare(extract: DocsExtract, rows: readonly ResourceRule[] = ru
       for (const rule of typed) {
         if (rule.maxLifetimeMinutes !== entry.minutes) report(entry, `${rule.id}: lifetime ${entry.minutes} min in the docs, ${rule.maxLifetimeMinutes} in the table`);
         const rich = rule.maxLifetimeWithResourceDataMinutes;
-        if (entry.richMinutes !== undefined && rule.resourceData === "optional" && rich !== entry.richMinutes) {
+        if (entry.richMinutes !== undefined && rule.resourceData !== "unsupported" && rich !== entry.richMinutes) {
           report(entry, `${rule.id}: lifetime with resource data ${entry.richMinutes} min in the docs, ${rich ?? "none"} in the table`);
         }
         if (entry.globalOnly && rule.clouds.join(",") !== "global") report(entry, `${rule.id}: the docs offer it in the global endpoint only, the table in ${rule.clouds.join(", ")}`);
@@ -361,7 +389,7 @@ export function compare(extract: DocsExtract, rows: readonly ResourceRule[] = ru
   for (const entry of extract.rich) {
     for (const version of versionsOf(entry.betaOnly)) {
       const rule = rowFor(entry, entry.path, version, "rich notifications");
-      if (rule && rule.resourceData !== "optional") report(entry, `${rule.id}: the docs offer rich notifications on '${entry.path}', the table does not`);
+      if (rule && rule.resourceData === "unsupported") report(entry, `${rule.id}: the docs offer rich notifications on '${entry.path}', the table does not`);
     }
   }
   for (const entry of extract.queryRules) {
@@ -433,6 +461,7 @@ export function compare(extract: DocsExtract, rows: readonly ResourceRule[] = ru
       report(entry, `${rule.id}: metered APIs are global only in the docs, the table offers it in ${rule.clouds.join(", ")}`);
     }
   }
+  differences.push(...comparePages(extract.resourcePages ?? [], rows));
   return differences.map((difference) => {
     const known = knownDifferences.find((candidate) => candidate.pattern.test(difference.message) || candidate.pattern.test(`${difference.file}:${difference.line}: ${difference.message}`));
     return known ? { ...difference, explainedBy: known.why } : difference;

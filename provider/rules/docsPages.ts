@@ -27,14 +27,24 @@ export const docsPages = {
   v1Update: { url: learn("api/subscription-update?view=graph-rest-1.0"), dated: "2026-05-06", file: "api-reference/v1.0/api/subscription-update.md" },
   v1Delete: { url: learn("api/subscription-delete?view=graph-rest-1.0"), dated: "2026-05-06", file: "api-reference/v1.0/api/subscription-delete.md" },
   v1List: { url: learn("api/subscription-list?view=graph-rest-1.0"), dated: "2026-05-05", file: "api-reference/v1.0/api/subscription-list.md" },
+  betaCreate: { url: learn("api/subscription-post-subscriptions?view=graph-rest-beta"), dated: "2026-05-05", file: "api-reference/beta/api/subscription-post-subscriptions.md" },
+  aiInsightsNotes: { url: learn("api/subscription-post-subscriptions?view=graph-rest-beta#aiinsights"), dated: "2024-12-11", file: "api-reference/includes/copilot-aiinsights-subscription-notes.md" },
   v1Create: { url: learn("api/subscription-post-subscriptions?view=graph-rest-1.0"), dated: "2026-05-05", file: "api-reference/v1.0/api/subscription-post-subscriptions.md" },
   // The newest permission table of each API version that was read (test/rules/docsPages keeps both).
   v1GetVapidPublicKey: { url: learn("api/subscription-getvapidpublickey?view=graph-rest-1.0"), dated: "2026-09-17" },
   betaGetVapidPublicKey: { url: learn("api/subscription-getvapidpublickey?view=graph-rest-beta"), dated: "2025-07-21", file: "api-reference/beta/api/subscription-getvapidpublickey.md" },
-  virtualEvents: { url: learn("changenotifications-for-virtualevent"), dated: "n.d.", file: "concepts/changenotifications-for-virtualevent.md" },
-  recordings: { url: learn("teams-changenotifications-callrecording-and-calltranscript"), dated: "n.d." },
+  virtualEvents: { url: learn("changenotifications-for-virtualevent"), dated: "2024-11-07", file: "concepts/changenotifications-for-virtualevent.md" },
+  recordings: { url: learn("teams-changenotifications-callrecording-and-calltranscript"), dated: "2025-09-18", file: "concepts/teams-changenotifications-callrecording-and-calltranscript.md" },
   chats: { url: learn("teams-changenotifications-chat"), dated: "n.d.", file: "concepts/teams-changenotifications-chat.md" },
   print: { url: learn("universal-print-webhook-notifications"), dated: "n.d.", file: "concepts/universal-print-webhook-notifications.md" },
+  outlook: { url: learn("outlook-change-notifications-overview"), dated: "n.d.", file: "concepts/outlook-change-notifications-overview.md" },
+  teamsOverview: { url: learn("teams-change-notification-in-microsoft-teams-overview"), dated: "2026-03-16", file: "concepts/teams-change-notification-in-microsoft-teams-overview.md" },
+  teamsAndChannels: { url: learn("teams-changenotifications-team-and-channel"), dated: "n.d.", file: "concepts/teams-changenotifications-team-and-channel.md" },
+  teamMembership: { url: learn("teams-changenotifications-teammembership"), dated: "2024-11-07", file: "concepts/teams-changenotifications-teammembership.md" },
+  channelMembership: { url: learn("teams-changenotifications-channelmembership"), dated: "2024-11-07", file: "concepts/teams-changenotifications-channelmembership.md" },
+  chatMessages: { url: learn("teams-changenotifications-chatmessage"), dated: "n.d.", file: "concepts/teams-changenotifications-chatmessage.md" },
+  appInstallations: { url: learn("teams-changenotifications-appinstallation"), dated: "2024-11-07", file: "concepts/teams-changenotifications-appinstallation.md" },
+  emergencyCalls: { url: learn("changenotifications-for-emergencycalls"), dated: "2024-12-03", file: "concepts/changenotifications-for-emergencycalls.md" },
 } as const satisfies Record<string, DocsPage>;
 
 export type DocsPageName = keyof typeof docsPages;

@@ -1,6 +1,6 @@
 import type { ApiVersion, PermissionType } from "../vocabulary";
 import { matchRules } from "./resourcePath";
-import { permissionsFor, type ResourceRule } from "./ruleTable";
+import { acceptedPermissions, permissionsFor, type ResourceRule } from "./ruleTable";
 
 /**
  * What an access token lacks to subscribe to a resource: the rule table's least-privileged permissions for
@@ -23,6 +23,7 @@ export function permissionGap(resource: string, apiVersion: ApiVersion, permissi
   const needed = permissionsFor(rule, permissionType);
   if (needed !== null && needed.length === 0) return undefined;
   const have = new Set(granted.map((permission) => permission.toLowerCase()));
-  if (needed !== null && needed.some((permission) => have.has(permission.toLowerCase()))) return undefined;
+  const accepted = acceptedPermissions(rule, permissionType);
+  if (accepted !== null && accepted.some((permission) => have.has(permission.toLowerCase()))) return undefined;
   return { rule, permissionType, needed };
 }

@@ -59,6 +59,27 @@ export function queryRuleFailures(
     });
   }
 
+  const refused = query.refusedWithResourceData;
+  if (refused && inputs.includeResourceData === true) {
+    const listed = (key: string | undefined) => (key === undefined ? [] : (parsed.query[key] ?? "").split(",").map((item) => item.trim()).filter(Boolean));
+    const offending = refused.parameters.filter((name) => {
+      const key = param(name);
+      if (key === undefined) return false;
+      // $expand of the extended properties is allowed; anything else it names is not.
+      return name !== "$expand" || listed(key).some((item) => !refused.expandAllowed.some((allowed) => item.toLowerCase().startsWith(allowed.toLowerCase())));
+    });
+    const selected = listed(select).filter((item) => refused.selectProperties.some((property) => property.toLowerCase() === item.toLowerCase()));
+    if (offending.length > 0 || selected.length > 0) {
+      const named = [...offending, ...selected.map((property) => `$select=${property}`)];
+      failures.push({
+        property: "resource",
+        reason:
+          `${named.join(", ")} ${named.length === 1 ? "is" : "are"} not allowed in the resource of ${rule.resourceType} notifications with resource data (rule ${rule.id}); ` +
+          `remove ${named.length === 1 ? "it" : "them"} ($expand may name only ${refused.expandAllowed.join(" or ")}; $select may not name ${refused.selectProperties.join(" or ")}), or set includeResourceData to false`,
+      });
+    }
+  }
+
   const filter = param("$filter");
   const ids = filter === undefined ? undefined : /\bid\s+in\s*\((.*)\)/is.exec(parsed.query[filter] ?? "")?.[1];
   if (query.maxFilterIds && ids !== undefined) {

@@ -33,7 +33,14 @@ export interface ResourceRule {
    * language of the sources we read. The seed conformance test matches on these.
    */
   documentedAs: readonly string[];
+  /** The least-privileged permissions of the API's permission table: what a token needs one of. */
   permissions: PermissionSet;
+  /**
+   * More permissions the resource's own change-notification page lists for a permission type ("from least to most
+   * privileged": ReadWrite forms, a less privileged ReadBasic), which Graph accepts as well. A token holding one of
+   * these is enough; messages still name the least-privileged ones.
+   */
+  alsoAccepted?: Partial<Record<PermissionColumn, readonly string[]>>;
   resourceSpecificConsent: readonly string[];
   maxLifetimeMinutes: number;
   maxLifetimeWithResourceDataMinutes?: number;
@@ -43,7 +50,7 @@ export interface ResourceRule {
    * Graph encrypts every rich notification, so "optional" also means encryptionCertificate and its id
    * are required whenever includeResourceData is true (create page, Request body); no row differs.
    */
-  resourceData: "unsupported" | "optional";
+  resourceData: "unsupported" | "optional" | "required";
   /** A key of paymentModelRules. */
   paymentModels: keyof typeof paymentModelRules.allowed;
   lifecycleUrlRequiredAboveOneHour: boolean;
@@ -69,6 +76,11 @@ export interface QueryRules {
   onlyWith?: readonly { parameter: string; permissionTypes: readonly PermissionType[]; source: string }[];
   /** `$select` in the resource path: required with includeResourceData, or not supported at all. */
   select?: { rule: "requiredWithResourceData" | "unsupported"; source: string };
+  /**
+   * Query options Graph refuses in the resource path of a subscription with resource data (Outlook: "Do not include
+   * in the URL `$top`, `$skip`, `$orderby`, `$select=Body,UniqueBody`, and `$expand` other than ...").
+   */
+  refusedWithResourceData?: { parameters: readonly string[]; selectProperties: readonly string[]; expandAllowed: readonly string[]; source: string };
   /** The most ids a `$filter=id in (...)` may list. */
   maxFilterIds?: { limit: number; source: string };
   /**
@@ -87,6 +99,12 @@ export const tableCheckedOn = "2026-11-26";
 
 export function permissionsFor(rule: ResourceRule, type: PermissionType): readonly string[] | null {
   return rule.permissions[permissionColumnOf[type]];
+}
+
+/** Every permission of a type that Graph accepts for the row: the least-privileged ones and those its page adds. */
+export function acceptedPermissions(rule: ResourceRule, type: PermissionType): readonly string[] | null {
+  const least = permissionsFor(rule, type);
+  return least === null ? null : [...least, ...(rule.alsoAccepted?.[permissionColumnOf[type]] ?? [])];
 }
 
 /**
@@ -123,6 +141,18 @@ const VIRTUAL_EVENTS = docsPages.virtualEvents.url;
 const RECORDINGS = docsPages.recordings.url;
 const CHATS = docsPages.chats.url;
 const PRINT = docsPages.print.url;
+const OUTLOOK = docsPages.outlook.url;
+const TEAMS_CHANNELS = docsPages.teamsAndChannels.url;
+const TEAM_MEMBERS = docsPages.teamMembership.url;
+const CHANNEL_MEMBERS = docsPages.channelMembership.url;
+const CHAT_MESSAGES = docsPages.chatMessages.url;
+const APP_INSTALLATIONS = docsPages.appInstallations.url;
+const EMERGENCY_CALLS = docsPages.emergencyCalls.url;
+const TEAMS_OVERVIEW = docsPages.teamsOverview.url;
+const BETA_CREATE = docsPages.betaCreate.url;
+const AI_INSIGHTS = docsPages.aiInsightsNotes.url;
+const AI_INSIGHTS_LIFETIME =
+  "The beta permission tables (Create, Reauthorize, Update, List; 2026-05-05) and the overview (2026-05-05) list aiInsights; no page states its lifetime or offers it rich notifications. 4,320 minutes, Copilot aiInteraction's, by analogy: Graph refuses a longer expiry itself, and a shorter default would renew needlessly.";
 /** The current v1.0 permission tables (Update, Delete and List pages, 2026-05). */
 const V1_CURRENT = [docsPages.v1Update.url, docsPages.v1Delete.url, docsPages.v1List.url] as const;
 /** The newest permission table of each version read: v1.0 getVapidPublicKey (2026-09-17), beta (2025-07-21). */
@@ -159,8 +189,17 @@ const outlook = {
   maxLifetimeMinutes: 10080,
   maxLifetimeWithResourceDataMinutes: 1440,
   resourceData: "optional",
-  // Rich-notifications page, Outlook rows: "Requires $select to return only a subset of properties in the rich notification."
-  query: { select: { rule: "requiredWithResourceData", source: RICH } },
+  query: {
+    // Rich-notifications page, Outlook rows: "Requires $select to return only a subset of properties in the rich notification."
+    select: { rule: "requiredWithResourceData", source: RICH },
+    // Outlook page, "Include resource data in notification payload".
+    refusedWithResourceData: {
+      parameters: ["$top", "$skip", "$orderby", "$expand"],
+      selectProperties: ["Body", "UniqueBody"],
+      expandAllowed: ["singleValueExtendedProperties", "multiValueExtendedProperties"],
+      source: OUTLOOK,
+    },
+  },
   paymentModels: "none",
   lifecycleUrlRequiredAboveOneHour: false,
   clouds: allClouds,
@@ -178,7 +217,7 @@ const basic = {
 const shifts = { ...basic, maxLifetimeMinutes: 360 } as const;
 
 type VersionSpecific = Pick<ResourceRule, "sources"> &
-  Partial<Pick<ResourceRule, "permissions" | "resourceSpecificConsent" | "resolution" | "overrides" | "documentedAs" | "paths" | "description" | "seedView">>;
+  Partial<Pick<ResourceRule, "permissions" | "alsoAccepted" | "resourceSpecificConsent" | "resolution" | "overrides" | "documentedAs" | "paths" | "description" | "seedView">>;
 type Scenario = Omit<ResourceRule, "id" | "apiVersion" | "sources" | "resolution" | "overrides" | "checkedAgainst" | "checkedOn" | "seedView"> & {
   /** Distinguishes scenarios that share a first path (driveItem personal/business). */
   variant?: string;
@@ -200,6 +239,37 @@ const TASKS_APPLICATION =
   "Application permissions: the newest table read (v1.0 getVapidPublicKey, 2026-09-17) and the v1.0 Create page (2026-05-05) list Tasks.ReadWrite.All, as beta Create (004) did, so both versions allow it: a beta API is not narrower than v1.0, and refusing what Graph accepts would block working programs while Graph reports an unsupported permission itself.";
 const CURRENT_V1 =
   "The seeds list it for beta only (004); the current v1.0 permission tables (Update, Delete, List, 2026-05) and the overview list it without the beta asterisk, so the current docs win and it is offered on v1.0 too.";
+
+/** What the Teams membership pages add to the conversationMember rows, by path. */
+const memberPages: Record<string, Partial<Pick<ResourceRule, "alsoAccepted" | "resourceSpecificConsent" | "sources">>> = {
+  "chats/{id}/members": { resourceSpecificConsent: ["ChatMember.Read.Chat", "Chat.Manage.Chat"] },
+  "teams/{id}/members": {
+    alsoAccepted: { delegatedWork: ["TeamMember.ReadWrite.All"], application: ["TeamMember.Read.Group", "TeamMember.ReadWrite.All"] },
+    resourceSpecificConsent: ["TeamMember.Read.Group"],
+    sources: [TEAM_MEMBERS],
+  },
+  "teams/{id}/channels/getAllMembers": {
+    alsoAccepted: { delegatedWork: ["ChannelMember.ReadWrite.All"], application: ["ChannelMember.ReadWrite.All"] },
+    sources: [CHANNEL_MEMBERS],
+  },
+  "teams/getAllChannels/getAllMembers": { alsoAccepted: { application: ["ChannelMember.ReadWrite.All"] }, sources: [CHANNEL_MEMBERS] },
+};
+const CHANNEL_MEMBERS_DELEGATED =
+  "The channel-membership page (private and shared channels of a team) lists delegated ChannelMember.Read.All and ChannelMember.ReadWrite.All and includes the Teams model A and B disclaimer; the API permission tables say delegated is Not supported and name no payment model. The resource's own page wins: it is the more specific and the newer statement, and refusing what Graph documents would block working programs. Overrides recorded.";
+function versionNotes(path: string, version: ApiVersion, paymentModels: string): Partial<Pick<ResourceRule, "resolution" | "overrides" | "seedView">> {
+  if (path === "teams/{id}/channels/getAllMembers") {
+    const seeds = version === "v1.0" ? [S000, S001, S002, S003] : [S004];
+    return { resolution: `${CHANNEL_MEMBERS_DELEGATED} ${METERED_C14}`, overrides: seeds.map((source) => ({ source, column: "delegatedWork" as const, documented: null })) };
+  }
+  if (path === "teams/getAllChannels/getAllMembers") {
+    return {
+      seedView: "v1.0 and beta (seeds 000-002, 004)",
+      resolution:
+        "Beta only: the channel-membership page says \"This subscription is only available in the beta endpoint\", and no current v1.0 permission table (Create, getVapidPublicKey) lists it; the v1.0 Reauthorize seeds (000-002) that did are older.",
+    };
+  }
+  return paymentModels === "none" ? {} : { resolution: METERED_C14 };
+}
 
 // ---------------------------------------------------------------------------------------------
 // Scenarios, in the docs' order. Each expands to one row per API version it lists.
@@ -230,6 +300,25 @@ const scenarios: readonly Scenario[] = [
       beta: { sources: [S004, LIFETIMES, RICH] },
     },
   },
+  ...(
+    [
+      ["copilot/users/{id}/onlineMeetings/getAllAiInsights", "Copilot AI insights from meetings that a particular user is part of", "aiInsights /copilot/users/{userId}/onlineMeetings/getAllAiInsights"],
+      ["copilot/users/{id}/onlineMeetings/{id}/aiInsights", "Copilot AI insights for a particular meeting", "aiInsights /copilot/users/{userId}/onlineMeetings/{onlineMeetingId}/aiInsights"],
+    ] as const
+  ).map(
+    ([path, description, documented]): Scenario => ({
+      resourceType: "aiInsights",
+      description,
+      paths: [path],
+      documentedAs: [documented],
+      permissions: perms("OnlineMeetingAiInsight.Read.All", null, "OnlineMeetingAiInsight.Read.All"),
+      ...basic,
+      // Neither the lifetime table nor the rich-notifications table lists aiInsights; the Copilot aiInteraction rows' 4,320 minutes
+      // (Copilot's only documented lifetime) stands in, and basic notifications, as for every resource the rich table leaves out.
+      maxLifetimeMinutes: 4320,
+      in: { beta: { sources: [BETA_CREATE, OVERVIEW, AI_INSIGHTS], resolution: AI_INSIGHTS_LIFETIME } },
+    }),
+  ),
   {
     resourceType: "approvalItem",
     description: "Teams approval items",
@@ -281,6 +370,9 @@ const scenarios: readonly Scenario[] = [
         documentedAs: [`${type} communications/onlineMeetings/{onlineMeetingId}/${perMeeting}`],
         permissions: perms(permission, null, permission),
         ...teamsRich,
+        // The recordings and transcripts page: application "OnlineMeeting<Kind>.Read.Chat, OnlineMeeting<Kind>.Read.All".
+        alsoAccepted: { application: [`OnlineMeeting${kind}.Read.Chat`] },
+        resourceSpecificConsent: [`OnlineMeeting${kind}.Read.Chat`],
         in: { "v1.0": v1, beta: { sources: [S004, LIFETIMES, RICH, RECORDINGS] } },
       },
       {
@@ -303,6 +395,25 @@ const scenarios: readonly Scenario[] = [
         // graph-rules §11: beta only.
         in: { beta: { sources: [S004, LIFETIMES, RICH] } },
       },
+      // Ad hoc calls (PSTN, 1:1 and group calls): the recordings and transcripts page, where each scenario's examples are on
+      // beta and the tenant-wide ones say "This resource type is available only on the /beta endpoint"; the Teams overview lists them.
+      ...(
+        [
+          [`communications/adhocCalls/${all}`, `All ${perMeeting} of ad hoc calls in an organization`, perms(null, null, `Call${kind}s.Read.All`)],
+          [`communications/adhocCalls/{id}/${perMeeting}`, `All ${perMeeting} of a particular ad hoc call`, kind === "Transcript" ? perms(`Call${kind}s.Read.All`, null, null) : perms(`Call${kind}s.Read.All`, null, `Call${kind}s.Read.All`)],
+          [`users/{id}/adhocCalls/${all}`, `${kind}s of ad hoc calls where a particular user initiated ${kind === "Transcript" ? "transcription" : "recording"}`, perms(`Call${kind}s.Read.All`, null, `Call${kind}s.Read.All`)],
+        ] as const
+      ).map(
+        ([path, description, permissions]): Scenario => ({
+          resourceType: type,
+          description,
+          paths: [path],
+          documentedAs: [`${type} ${path}`],
+          permissions,
+          ...teamsRich,
+          in: { beta: { sources: [RECORDINGS, TEAMS_OVERVIEW, LIFETIMES] } },
+        }),
+      ),
     ];
   }),
   {
@@ -312,6 +423,7 @@ const scenarios: readonly Scenario[] = [
     documentedAs: ["channel /teams/getAllChannels"],
     permissions: perms(null, null, "Channel.ReadBasic.All, ChannelSettings.Read.All"),
     ...teamsRich,
+    alsoAccepted: { application: ["ChannelSettings.ReadWrite.All"] },
     in: { "v1.0": { sources: [...V1_ALL, LIFETIMES, RICH], resolution: TEAMS_C2 }, beta: { sources: [S004, LIFETIMES, RICH] } },
   },
   {
@@ -321,6 +433,8 @@ const scenarios: readonly Scenario[] = [
     documentedAs: ["channel /teams/{id}/channels"],
     permissions: perms("Channel.ReadBasic.All, ChannelSettings.Read.All", null, "Channel.ReadBasic.All, ChannelSettings.Read.All"),
     ...teamsRich,
+    alsoAccepted: { delegatedWork: ["ChannelSettings.ReadWrite.All"], application: ["ChannelSettings.Read.Group", "ChannelSettings.ReadWrite.Group", "ChannelSettings.ReadWrite.All"] },
+    resourceSpecificConsent: ["ChannelSettings.Read.Group", "ChannelSettings.ReadWrite.Group"],
     in: { "v1.0": { sources: [...V1_ALL, LIFETIMES, RICH] }, beta: { sources: [S004, LIFETIMES, RICH] } },
   },
   {
@@ -368,7 +482,12 @@ const scenarios: readonly Scenario[] = [
     permissions: perms("Chat.ReadBasic, Chat.Read, Chat.ReadWrite", null, "Chat.ReadBasic.All, Chat.Read.All, Chat.ReadWrite.All"),
     ...teamsRich,
     query: USER_CONTEXT_ONLY,
-    in: { "v1.0": { sources: [...V1_EN, LIFETIMES, RICH, CHATS] }, beta: { sources: [S004, LIFETIMES, RICH, CHATS] } },
+    // The chat page's section includes the Teams model B disclaimer.
+    paymentModels: "B",
+    in: {
+      "v1.0": { sources: [...V1_EN, LIFETIMES, RICH, CHATS, LICENSES], resolution: METERED_C14 },
+      beta: { sources: [S004, LIFETIMES, RICH, CHATS, LICENSES], resolution: METERED_C14 },
+    },
   },
   {
     resourceType: "chatMessage",
@@ -410,6 +529,8 @@ const scenarios: readonly Scenario[] = [
     documentedAs: ["chatMessage /chats/{id}/messages"],
     permissions: perms("Chat.Read, Chat.ReadWrite", null, "Chat.Read.All"),
     ...teamsRich,
+    alsoAccepted: { application: ["ChatMessage.Read.Chat"] },
+    resourceSpecificConsent: ["ChatMessage.Read.Chat"],
     query: NO_SELECT,
     in: {
       "v1.0": {
@@ -482,8 +603,10 @@ const scenarios: readonly Scenario[] = [
       ["appCatalogs/teamsApps/{id}/installedToChats/getAllMembers", "Chat members for all chats in an organization where a particular Teams app is installed", perms(null, null, "ChatMember.Read.WhereInstalled, ChatMember.ReadWrite.WhereInstalled, Chat.ReadBasic.WhereInstalled, Chat.Read.WhereInstalled, Chat.ReadWrite.WhereInstalled"), "B", V1_ALL],
       ["teams/getAllMembers", "Members in all teams in an organization", perms(null, null, "TeamMember.Read.All, TeamMember.ReadWrite.All"), "A/B", V1_REAUTH],
       ["teams/{id}/members", "Members in a particular team", perms("TeamMember.Read.All", null, "TeamMember.Read.All"), "none", V1_ALL],
-      ["teams/{id}/channels/getAllMembers", "Members in all private channels of a particular team", perms(null, null, "ChannelMember.Read.All"), "none", V1_ALL],
-      ["teams/getAllChannels/getAllMembers", "Members in all private channels in an organization", perms(null, null, "ChannelMember.Read.All"), "none", V1_REAUTH],
+      // The channel-membership page: private and shared channels, delegated too, models A and B.
+      ["teams/{id}/channels/getAllMembers", "Members in all private and shared channels of a particular team", perms("ChannelMember.Read.All", null, "ChannelMember.Read.All"), "A/B", V1_ALL],
+      // "This subscription is only available in the beta endpoint" (channel-membership page); no current v1.0 table lists it.
+      ["teams/getAllChannels/getAllMembers", "Members in all private channels in an organization", perms(null, null, "ChannelMember.Read.All"), "none", null],
     ] as const
   ).map(
     ([path, description, permissions, paymentModels, v1Seeds]): Scenario => ({
@@ -493,14 +616,63 @@ const scenarios: readonly Scenario[] = [
       documentedAs: [`conversationMember /${path}`],
       permissions,
       ...teamsRich,
-      resourceSpecificConsent: path === "chats/{id}/members" ? ["ChatMember.Read.Chat", "Chat.Manage.Chat"] : [],
+      ...memberPages[path],
       paymentModels,
       in: {
-        "v1.0": { sources: [...v1Seeds, LIFETIMES, RICH, ...(paymentModels === "none" ? [] : [LICENSES])], ...(paymentModels === "none" ? {} : { resolution: METERED_C14 }) },
-        beta: { sources: [S004, LIFETIMES, RICH, ...(paymentModels === "none" ? [] : [LICENSES])], ...(paymentModels === "none" ? {} : { resolution: METERED_C14 }) },
+        ...(v1Seeds === null
+          ? {}
+          : {
+              "v1.0": {
+                sources: [...v1Seeds, LIFETIMES, RICH, ...(paymentModels === "none" ? [] : [LICENSES]), ...(memberPages[path]?.sources ?? [])],
+                ...versionNotes(path, "v1.0", paymentModels),
+              },
+            }),
+        beta: { sources: [S004, LIFETIMES, RICH, ...(paymentModels === "none" ? [] : [LICENSES]), ...(memberPages[path]?.sources ?? [])], ...versionNotes(path, "beta", paymentModels) },
       },
     }),
   ),
+  {
+    resourceType: "sharedWithChannelTeamInfo",
+    description: "A particular channel being shared with or unshared from a team",
+    paths: ["teams/{id}/channels/{id}/sharedWithTeams"],
+    documentedAs: ["sharedWithChannelTeamInfo /teams/{team-id}/channels/{channel-id}/sharedWithTeams"],
+    permissions: perms("ChannelMember.Read.All", null, "ChannelMember.Read.All"),
+    alsoAccepted: { delegatedWork: ["ChannelMember.ReadWrite.All"], application: ["ChannelMember.ReadWrite.All"] },
+    ...teamsRich,
+    changeTypes: ["created", "deleted"],
+    // Its only example is on beta, and no API permission table lists it.
+    in: { beta: { sources: [CHANNEL_MEMBERS, LIFETIMES] } },
+  },
+  {
+    resourceType: "teamsAppInstallation",
+    description: "Installations, upgrades and removals of a particular Teams app (all scopes, or $filter by scopeInfo/scope)",
+    paths: ["appCatalogs/teamsApps/{id}/installations"],
+    documentedAs: ["teamsAppInstallation /appCatalogs/teamsApps/{teams-app-id}/installations"],
+    // The page lists, per installation scope (personal, team, chat), ReadFor<Scope>.All as the least privileged and
+    // Read.All for all scopes; the scope is a $filter the table does not parse, so any scope's permission is accepted.
+    permissions: perms(null, null, "TeamsAppInstallation.ReadForUser.All, TeamsAppInstallation.ReadForTeam.All, TeamsAppInstallation.ReadForChat.All, TeamsAppInstallation.Read.All"),
+    alsoAccepted: {
+      application: (["User", "Team", "Chat"] as const).flatMap((scope) =>
+        ["ReadWriteSelfFor", "ReadWriteFor", "ReadWriteAndConsentSelfFor", "ReadWriteAndConsentFor"].map((kind) => `TeamsAppInstallation.${kind}${scope}.All`),
+      ),
+    },
+    ...teamsRich,
+    resourceSpecificConsent: ["TeamsAppInstallation.Read.User", "TeamsAppInstallation.Read.Group", "TeamsAppInstallation.Read.Chat"],
+    in: { "v1.0": { sources: [APP_INSTALLATIONS, TEAMS_OVERVIEW, LIFETIMES] }, beta: { sources: [APP_INSTALLATIONS, TEAMS_OVERVIEW, LIFETIMES] } },
+  },
+  {
+    resourceType: "emergencyCallEvent",
+    description: "Emergency calls made under a particular emergency call policy",
+    paths: ["communications/calls/getEmergencyEventsByPolicy(policyName={policyName})"],
+    documentedAs: ["emergencyCallEvent /communications/calls/getEmergencyEventsByPolicy(policyName='{policyName}')"],
+    permissions: perms(null, null, "CallEvents-Emergency.Read.All"),
+    ...basic,
+    // "Subscriptions for emergency call events only support rich notifications" and "have a max subscription life time of one day".
+    resourceData: "required",
+    maxLifetimeMinutes: 1440,
+    changeTypes: ["updated"],
+    in: { "v1.0": { sources: [EMERGENCY_CALLS] }, beta: { sources: [EMERGENCY_CALLS] } },
+  },
   {
     resourceType: "driveItem",
     variant: "personal",
@@ -604,6 +776,8 @@ const scenarios: readonly Scenario[] = [
     documentedAs: ["message"],
     permissions: perms("Mail.ReadBasic, Mail.Read", "Mail.ReadBasic, Mail.Read", "Mail.Read"),
     ...outlook,
+    // The Outlook page's table: application "Mail.ReadBasic, Mail.Read".
+    alsoAccepted: { application: ["Mail.ReadBasic"] },
     in: {
       "v1.0": { sources: [...V1_ALL, LIFETIMES, RICH], resolution: `${LIFETIME_C1} ${ME_NOTE}` },
       beta: { sources: [S004, LIFETIMES, RICH], resolution: `${LIFETIME_C1} ${ME_NOTE}` },
@@ -711,6 +885,7 @@ const scenarios: readonly Scenario[] = [
     documentedAs: ["team /teams"],
     permissions: perms(null, null, "Team.ReadBasic.All, TeamSettings.Read.All"),
     ...teamsRich,
+    alsoAccepted: { application: ["TeamSettings.ReadWrite.All"] },
     in: {
       "v1.0": {
         sources: [...V1_ALL, LIFETIMES, RICH],
@@ -727,6 +902,8 @@ const scenarios: readonly Scenario[] = [
     documentedAs: ["team /teams/{id}"],
     permissions: perms("Team.ReadBasic.All, TeamSettings.Read.All", null, "Team.ReadBasic.All, TeamSettings.Read.All"),
     ...teamsRich,
+    alsoAccepted: { delegatedWork: ["TeamSettings.ReadWrite.All"], application: ["TeamSettings.Read.Group", "TeamSettings.ReadWrite.Group", "TeamSettings.ReadWrite.All"] },
+    resourceSpecificConsent: ["TeamSettings.Read.Group", "TeamSettings.ReadWrite.Group"],
     in: { "v1.0": { sources: [...V1_ALL, LIFETIMES, RICH] }, beta: { sources: [S004, LIFETIMES, RICH] } },
   },
   {
@@ -831,6 +1008,43 @@ const scenarios: readonly Scenario[] = [
         // The current v1.0 tables (Create, 2026-05-05; getVapidPublicKey, 2026-09-17) list it for v1.0 too.
         versions: { "v1.0": [V1_NEWEST, V1_CREATE], beta: [S004] },
       },
+      {
+        type: "meetingAttendanceReport",
+        path: "solutions/virtualEvents/webinars/{id}/getAttendanceReports",
+        description: "Attendance reports that become ready for a webinar",
+        documentedAs: ["meetingAttendanceReport /solutions/virtualEvents/webinars/{webinarId}/getAttendanceReports"],
+        changeTypes: ["created"],
+        permissions: perms("VirtualEvent.Read", null, "VirtualEvent.Read.All"),
+        versions: { "v1.0": [], beta: [] },
+      },
+      {
+        type: "virtualEventSession",
+        path: "solutions/virtualEvents/townhalls/{id}/sessions",
+        description: "Sessions created or updated in a town hall",
+        documentedAs: ["virtualEventSession /solutions/virtualEvents/townhalls/{townhallId}/sessions"],
+        changeTypes: ["created", "updated"],
+        permissions: perms("VirtualEvent.Read", null, "VirtualEvent.Read.All"),
+        versions: { "v1.0": [], beta: [] },
+      },
+      {
+        type: "meetingAttendanceReport",
+        path: "solutions/virtualEvents/townhalls/{id}/getAttendanceReports",
+        description: "Attendance reports that become ready for a town hall",
+        documentedAs: ["meetingAttendanceReport /solutions/virtualEvents/townhalls/{townhallId}/getAttendanceReports"],
+        changeTypes: ["created"],
+        permissions: perms("VirtualEvent.Read", null, "VirtualEvent.Read.All"),
+        versions: { "v1.0": [], beta: [] },
+      },
+      {
+        type: "virtualEventSession",
+        // {eventType} is webinars or townhalls.
+        path: "solutions/virtualEvents/{eventType}/{id}/getVideoOnDemandPublication",
+        description: "Video-on-demand publications that become ready for a webinar's or town hall's sessions",
+        documentedAs: ["virtualEventSession /solutions/virtualEvents/{eventType}/{eventId}/getVideoOnDemandPublication"],
+        changeTypes: ["updated"],
+        permissions: perms("VirtualEvent.Read", null, "VirtualEvent.Read.All"),
+        versions: { "v1.0": [], beta: [] },
+      },
     ] as const
   ).map(
     ({ type, path, description, documentedAs, changeTypes, permissions, versions }): Scenario => ({
@@ -839,6 +1053,8 @@ const scenarios: readonly Scenario[] = [
       paths: [path],
       documentedAs,
       permissions,
+      // The page's permission table: delegated "VirtualEvent.Read, VirtualEvent.ReadWrite".
+      ...(permissions.delegatedWork === null ? {} : { alsoAccepted: { delegatedWork: ["VirtualEvent.ReadWrite"] } }),
       ...basic,
       maxLifetimeMinutes: 1440,
       changeTypes,
@@ -851,7 +1067,7 @@ const scenarios: readonly Scenario[] = [
             ...(type === "virtualEventTownhall"
               ? {
                   resolution:
-                    "Seed 004 (beta) and the current v1.0 tables (Create, 2026-05-05; getVapidPublicKey, 2026-09-17) list virtualEventTownhall permissions, but the virtual-event page documents only webinar resource URLs. The town hall row keeps the webinar's event form (townhalls/{id}, updated only) by analogy; sessions, registrations and attendance reports of a town hall are not documented and are refused.",
+                    "Seed 004 (beta) and the current v1.0 tables (Create, 2026-05-05; getVapidPublicKey, 2026-09-17) list virtualEventTownhall permissions; the virtual-event page (2024-11-07) documents townhalls/{townhallId} (updated), its sessions and its attendance reports. A town hall's registrations are not documented and are refused.",
                 }
               : {}),
             ...(type === "virtualEventTownhall" && version === "v1.0"

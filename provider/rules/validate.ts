@@ -343,8 +343,15 @@ class Checks {
         `is ${encryptionCertificateId.length} characters; Graph accepts at most ${certificateIdMaxLength}. Use a shorter identifier, such as the certificate's thumbprint`,
       );
     }
-    if (this.known("includeResourceData") !== true) return;
     const rule = this.rule;
+    const rich = this.known("includeResourceData");
+    if (rule?.resourceData === "required" && rich !== true && !this.unknown.has("includeResourceData")) {
+      this.fail(
+        "includeResourceData",
+        `must be true for ${rule.resourceType} (rule ${rule.id}): Graph sends only notifications with resource data for it; set includeResourceData: true with encryptionCertificate and encryptionCertificateId`,
+      );
+    }
+    if (rich !== true) return;
     if (rule?.resourceData === "unsupported") {
       this.fail(
         "includeResourceData",

@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import type * as pulumi from "@pulumi/pulumi";
 import { redact } from "../redaction";
 import { matchRules } from "../rules/resourcePath";
-import { permissionsFor } from "../rules/ruleTable";
+import { acceptedPermissions, permissionsFor } from "../rules/ruleTable";
 import { UNKNOWN as unknown, validateSubscription, type ValidationContext } from "../rules/validate";
 import type { ProviderContext } from "./context";
 import { secretInputNames } from "./inputs";
@@ -138,7 +138,7 @@ async function permissionFailures(
   const needed = permissionsFor(matched.rule, permissionType);
   if (!needed || needed.length === 0) return [];
   const have = new Set(granted.granted.map((p) => p.toLowerCase()));
-  if (needed.some((p) => have.has(p.toLowerCase()))) return [];
+  if ((acceptedPermissions(matched.rule, permissionType) ?? []).some((p) => have.has(p.toLowerCase()))) return [];
   const kind = permissionType === "application" ? "application permission" : "delegated permission";
   const app = connection ? `the app registration ${connection.clientId} in tenant ${connection.tenantId} (this resource's connection)` : "the app registration";
   return [
