@@ -84,7 +84,7 @@ export const ruleConflicts: readonly RuleConflict[] = [
   },
   {
     conflict:
-      "**Approvals and health-monitoring alerts on v1.0**: the overview's path table marks neither with `*` (beta only), but their APIs (`solutions/approval`, `reports/healthMonitoring`) exist only in beta and no v1.0 permission table lists them.",
+      "**Approvals, health-monitoring alerts and Copilot aiInsights on v1.0**: the overview's path table marks none with `*` (beta only), but their APIs (`solutions/approval`, `reports/healthMonitoring`) exist only in beta and no v1.0 permission table lists them.",
     resolution: "Beta only. `rules:check` reports the overview's unmarked rows as explained differences.",
   },
   {
@@ -107,5 +107,33 @@ export const ruleConflicts: readonly RuleConflict[] = [
       "**Stored page versions older than the learn pages**: the docs index holds only older versions of the Create pages (v1.0 at commit 028e5429, beta at 9ccac1d4; see test/rules/docsPages/README.md). The v1.0 one says delegated work *Not supported* for `chatMessage /chats/{id}/messages`, lists only `ChannelMessage.Read.All` for delegated channel messages, and `Mail.ReadBasic, Mail.Read` for application message subscriptions.",
     resolution:
       "The current v1.0 tables win (getVapidPublicKey 2026-09-17: `Chat.Read, Chat.ReadWrite`; `ChannelMessage.Read.All, Group.Read.All, Group.ReadWrite.All`; `Mail.Read`), as conflicts 1 and 2 already decided from the seeds; `Mail.ReadBasic` is no application permission. `rules:check` lists the stored page's cells as explained differences.",
+  },
+  {
+    conflict:
+      "**conversationMember `/teams/{id}/channels/getAllMembers`**: every API permission table says delegated is *Not supported* and names no payment model; the channel-membership page (2024-11-07) lists delegated `ChannelMember.Read.All, ChannelMember.ReadWrite.All` for a team's private and shared channels and includes the Teams model A and B disclaimer.",
+    resolution:
+      "The resource's own page wins: delegated is allowed, with models A and B. Overrides of seeds 000-004 recorded. Refusing what the page documents would block working programs; Graph answers for itself otherwise.",
+  },
+  {
+    conflict:
+      "**conversationMember `/teams/getAllChannels/getAllMembers` on v1.0**: the v1.0 Reauthorize page lists it; the channel-membership page says \"This subscription is only available in the beta endpoint\", and the newest v1.0 tables (Create, getVapidPublicKey, 2026) do not list it.",
+    resolution: "Beta only. A v1.0 program gets the `apiVersion: \"beta\"` hint.",
+  },
+  {
+    conflict:
+      "**Health-monitoring alerts, beta permissions**: Create, Update, Delete and Reauthorize name `HealthMonitoringAlertConfig.ReadWrite.All`; Get and List name `HealthMonitoringAlertConfig.Read.All`.",
+    resolution: "The row names ReadWrite.All (four pages, the newest among them) and also accepts Read.All (`alsoAccepted`), so a token with either passes the permission check.",
+  },
+  {
+    conflict: "**callRecord on beta**: the call-records page's permission table gives \"Supported versions: v1.0\"; every beta permission table (Create 2026-05-05, Update, Reauthorize, List) lists callRecord.",
+    resolution: "Both versions: the beta tables are the API's own, and a beta API is not narrower than v1.0.",
+  },
+  {
+    conflict: "**`solution/approval/approvalItems`**: the beta Create page's Resources examples spell the path `solution/...`; the approvals API and the overview write `solutions/approval/approvalItems`.",
+    resolution: "`solutions/...` wins; the example's spelling is a typo.",
+  },
+  {
+    conflict: "**driveItem on the beta List page**: both driveItem rows are labelled `driveItem`, the OneDrive kind only in a description.",
+    resolution: "The other beta pages label the rows (personal, work or school) and are compared; the List page's unlabelled rows are reported as explained.",
   },
 ];

@@ -19,7 +19,9 @@ export type PermissionColumn = keyof PermissionSet;
 export type SourceOverride =
   | { source: string; column: PermissionColumn; documented: readonly string[] | null }
   /** The source names the scenario differently (e.g. a translated path), but means this row. */
-  | { source: string; column: "scenario"; documented: string };
+  | { source: string; column: "scenario"; documented: string }
+  /** The source lists the scenario on this API version too, which the table withdraws (the row stands for it on its own version). */
+  | { source: string; column: "version"; documented: ApiVersion };
 
 export interface ResourceRule {
   id: string;
@@ -264,6 +266,7 @@ function versionNotes(path: string, version: ApiVersion, paymentModels: string):
   if (path === "teams/getAllChannels/getAllMembers") {
     return {
       seedView: "v1.0 and beta (seeds 000-002, 004)",
+      overrides: version === "beta" ? [S000, S001, S002].map((source) => ({ source, column: "version" as const, documented: "v1.0" as const })) : [],
       resolution:
         "Beta only: the channel-membership page says \"This subscription is only available in the beta endpoint\", and no current v1.0 permission table (Create, getVapidPublicKey) lists it; the v1.0 Reauthorize seeds (000-002) that did are older.",
     };
@@ -323,7 +326,7 @@ const scenarios: readonly Scenario[] = [
     resourceType: "approvalItem",
     description: "Teams approval items",
     paths: ["solutions/approval/approvalItems"],
-    documentedAs: ["approvalItems"],
+    documentedAs: ["approvalItems", "approvals"],
     permissions: perms(null, null, "ApprovalSolution.ReadWrite.All"),
     ...basic,
     maxLifetimeMinutes: 43200,
@@ -654,7 +657,7 @@ const scenarios: readonly Scenario[] = [
     alsoAccepted: {
       application: (["User", "Team", "Chat"] as const).flatMap((scope) =>
         ["ReadWriteSelfFor", "ReadWriteFor", "ReadWriteAndConsentSelfFor", "ReadWriteAndConsentFor"].map((kind) => `TeamsAppInstallation.${kind}${scope}.All`),
-      ),
+      ).concat(["TeamsAppInstallation.Read.User", "TeamsAppInstallation.Read.Group", "TeamsAppInstallation.Read.Chat"]),
     },
     ...teamsRich,
     resourceSpecificConsent: ["TeamsAppInstallation.Read.User", "TeamsAppInstallation.Read.Group", "TeamsAppInstallation.Read.Chat"],
@@ -740,6 +743,7 @@ const scenarios: readonly Scenario[] = [
     paths: ["reports/healthMonitoring/alerts"],
     documentedAs: ["Microsoft Entra Health monitoring alert /reports/healthmonitoring/alerts"],
     permissions: perms("HealthMonitoringAlertConfig.ReadWrite.All", null, "HealthMonitoringAlertConfig.ReadWrite.All"),
+    alsoAccepted: { delegatedWork: ["HealthMonitoringAlertConfig.Read.All"], application: ["HealthMonitoringAlertConfig.Read.All"] },
     ...basic,
     maxLifetimeMinutes: 42300,
     // Overview: "Changes to a specific type of alert: ... with the notificationQueryOptions property in request payload set as $filter=alertType eq '{alertType}'".

@@ -59,7 +59,8 @@ describe("matchRule", () => {
   });
 
   it("prefers literal segments over {id}: teams/getAllChannels/getAllMembers is not a team's members", () => {
-    expect(matchRule("teams/getAllChannels/getAllMembers", "v1.0")?.rule.id).toBe("v1.0/conversationMember/teams/getAllChannels/getAllMembers");
+    expect(matchRule("teams/getAllChannels/getAllMembers", "beta")?.rule.id).toBe("beta/conversationMember/teams/getAllChannels/getAllMembers");
+    expect(matchRule("teams/getAllChannels/getAllMembers", "v1.0")).toBeUndefined();
   });
 
   it("reports a query the template requires but the resource lacks", () => {

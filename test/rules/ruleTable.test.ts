@@ -34,7 +34,13 @@ describe("ruleTable", () => {
 
   it.each(rows)("%s keeps its data consistent", (_id, rule) => {
     for (const permission of rule.resourceSpecificConsent) {
-      expect([rule.permissions.delegatedWork, rule.permissions.application].some((cell) => cell?.includes(permission))).toBe(true);
+      const accepted = [rule.permissions.delegatedWork, rule.permissions.application, rule.alsoAccepted?.delegatedWork, rule.alsoAccepted?.application];
+      expect(accepted.some((cell) => cell?.includes(permission))).toBe(true);
+    }
+    // alsoAccepted adds to a permission type the row supports, and never repeats its least-privileged names.
+    for (const [column, extra] of Object.entries(rule.alsoAccepted ?? {}) as [keyof typeof rule.permissions, readonly string[]][]) {
+      expect(rule.permissions[column]).not.toBeNull();
+      for (const name of extra) expect(rule.permissions[column]).not.toContain(name);
     }
     for (const changeType of rule.changeTypes ?? []) expect(changeTypes).toContain(changeType);
     for (const cloud of rule.clouds) expect(clouds).toContain(cloud);
@@ -70,8 +76,8 @@ describe("ruleTable", () => {
     },
   );
 
-  it("offers todoTask, the metered Teams paths and virtual events only in the global cloud, everything else in all four", () => {
-    const globalOnly = (rule: ResourceRule) => rule.resourceType === "todoTask" || rule.paymentModels !== "none" || rule.resourceType.startsWith("virtualEvent");
+  it("offers todoTask, the metered Teams paths and virtual events (attendance reports included) only in the global cloud, everything else in all four", () => {
+    const globalOnly = (rule: ResourceRule) => rule.resourceType === "todoTask" || rule.paymentModels !== "none" || rule.paths[0]!.startsWith("solutions/virtualEvents/");
     for (const rule of ruleTable) expect(rule.clouds).toEqual(globalOnly(rule) ? ["global"] : clouds);
   });
 

@@ -12,13 +12,18 @@ describe("rules:check against the committed snapshot (test/rules/docsPages)", ()
     expect(committed.lifetimes.length).toBeGreaterThanOrEqual(30);
     expect(committed.paths.length).toBeGreaterThanOrEqual(60);
     expect(committed.rich.length).toBeGreaterThanOrEqual(25);
-    expect(committed.changeTypes).toHaveLength(5);
-    expect(new Set(committed.permissions.map((entry) => entry.file)).size).toBe(4);
+    expect(committed.changeTypes).toHaveLength(10);
+    // Create, Update, Reauthorize, Delete, Get, List and getVapidPublicKey of each version, and the learn render of v1.0 getVapidPublicKey.
+    expect(new Set(committed.permissions.map((entry) => entry.file)).size).toBe(15);
     expect(committed.examples.length).toBeGreaterThanOrEqual(40);
     expect(committed.queryRules.length).toBeGreaterThanOrEqual(6);
     expect(committed.requiredSettings).toHaveLength(2);
     expect(committed.paymentModels.length).toBeGreaterThanOrEqual(8);
     expect(committed.meteredClouds).toHaveLength(1);
+    // Every per-resource page: Teams, communications, Copilot, Outlook, virtual events, print, and the includes.
+    expect(committed.resourcePages.length).toBeGreaterThanOrEqual(25);
+    expect(committed.resourcePages.flatMap((page) => page.paths).length).toBeGreaterThanOrEqual(250);
+    expect(committed.resourcePages.flatMap((page) => page.permissions).length).toBeGreaterThanOrEqual(40);
   });
 
   it("is the extract of the pages kept in test/rules/docsPages (rerun rules:check -- test/rules/docsPages --write after changing them)", () => {
