@@ -54,6 +54,8 @@ export type PageStatement = Located & { section: string; paths: string[] } & (
     | { kind: "lifecycleRequired"; quote: string }
     | { kind: "globalOnly"; quote: string }
     | { kind: "betaOnly"; quote: string }
+    /** "A maximum of 650 users can be subscribed": the ids one `$filter=id in (...)` may list. */
+    | { kind: "maxIds"; limit: number; quote: string }
     /** "Do not include in the URL `$top`, `$skip`, … `$select=Body,UniqueBody`, and `$expand` other than **a** or **b**". */
     /** A section including the Teams licensing disclaimer: `teams-model-A-and-B-disclaimer` or `teams-model-B-disclaimer`. */
     | { kind: "paymentModels"; models: string[]; quote: string }
@@ -252,10 +254,12 @@ export function readResourcePage(file: string, text: string): ResourcePage {
   const statements: { kind: PageStatement["kind"]; pattern: RegExp; minutes?: (match: RegExpExecArray) => number }[] = [
     { kind: "lifetime", pattern: /maximum (?:period|lifetime|expiration(?: time)?)(?: of (?:the )?subscription)? (?:is |of )?(a day|one day|one hour|an hour|[\d,]+ (?:minutes|hours|days))/i, minutes: (m) => minutesOf(m[1]!) },
     { kind: "lifetime", pattern: /subscriptions? (?:have|has|with) a maximum (?:period|lifetime|expiration(?: time)?) of (a day|one day|one hour|an hour|[\d,]+ (?:minutes|hours|days))/i, minutes: (m) => minutesOf(m[1]!) },
+    { kind: "lifetime", pattern: /max(?:imum)? expir(?:y|ation) (?:period|time) of (one day|a day|one hour|an hour|\w+ days|[\d,]+ (?:minutes|hours|days))/i, minutes: (m) => minutesOf(m[1]!) },
+    { kind: "maxIds", pattern: /maximum (?:of )?([\d,]+) (?:users|user IDs)/i },
     { kind: "lifetime", pattern: /maximum time a subscription can last is ([\d,]+ (?:minutes|hours|days))/i, minutes: (m) => minutesOf(m[1]!) },
     { kind: "lifetime", pattern: /max(?:imum)? subscription life ?time of (one day|a day|one hour|[\d,]+ (?:minutes|hours|days))/i, minutes: (m) => minutesOf(m[1]!) },
     { kind: "lifetime", pattern: /(?:expire|lifetime|expiration)[^.|]*?(?:after|of|up to|maximum of) ([\d,]+ (?:minutes|hours|days))/i, minutes: (m) => minutesOf(m[1]!) },
-    { kind: "lifecycleRequired", pattern: /(?:lifecycleNotificationUrl|lifecycle notification URL)[^.|]*\b(?:is|are) required\b|\brequires? (?:a |the )?`?lifecycleNotificationUrl`?/i },
+    { kind: "lifecycleRequired", pattern: /must subscribe to lifecycle notifications|(?:lifecycleNotificationUrl|lifecycle notification URL)[^.|]*\b(?:is|are) required\b|\brequires? (?:a |the )?`?lifecycleNotificationUrl`?/i },
     { kind: "globalOnly", pattern: /only available in the (?:Microsoft )?global (?:endpoint|environment|service)|not (?:available|supported) in (?:the )?national cloud/i },
     { kind: "betaOnly", pattern: /\b(?:is|are) (?:only )?available (?:only )?(?:in|on) (?:the )?`?\/?beta`?(?: endpoint)?\b|\bbeta only\b|only (?:in|on) the `?\/?beta`? endpoint/i },
   ];
@@ -292,18 +296,19 @@ export function readResourcePage(file: string, text: string): ResourcePage {
       if (kind === "lifetime") {
         const value = minutes!(match);
         if (Number.isFinite(value)) page.statements.push({ file, line: i + 1, ...scope, kind, minutes: value, quote });
-      } else page.statements.push({ file, line: i + 1, ...scope, kind, quote } as PageStatement);
+      } else if (kind === "maxIds") page.statements.push({ file, line: i + 1, ...scope, kind, limit: Number(match[1]!.replace(/,/g, "")), quote });
+      else page.statements.push({ file, line: i + 1, ...scope, kind, quote } as PageStatement);
       if (kind === "lifetime") break;
     }
   }
   return page;
 }
 
+const numberWords: Record<string, number> = { a: 1, an: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7 };
+
 function minutesOf(text: string): number {
-  if (/^(a|one) day$/i.test(text)) return 1440;
-  if (/^(an|one) hour$/i.test(text)) return 60;
-  const [amount = "", unit = ""] = text.split(/\s+/);
-  const value = Number(amount.replace(/,/g, ""));
+  const [amount = "", unit = ""] = text.toLowerCase().split(/\s+/);
+  const value = numberWords[amount] ?? Number(amount.replace(/,/g, ""));
   return unit.startsWith("day") ? value * 1440 : unit.startsWith("hour") ? value * 60 : value;
 }
 
@@ -438,6 +443,9 @@ export function comparePages(pages: readonly ResourcePage[], rows: readonly Reso
         if (statement.kind === "lifetime" && rule.maxLifetimeMinutes !== statement.minutes && rule.maxLifetimeWithResourceDataMinutes !== statement.minutes) {
           report(statement, `${rule.id}: lifetime ${statement.minutes} min on the page ("${statement.quote}"), ${rule.maxLifetimeMinutes} in the table`);
         }
+        if (statement.kind === "maxIds" && rule.query?.maxFilterIds?.limit !== statement.limit && rule.paths.some((template) => template.includes("$filter"))) {
+          report(statement, `${rule.id}: at most ${statement.limit} ids per subscription on the page ("${statement.quote}"), ${rule.query?.maxFilterIds?.limit ?? "no limit"} in the table`);
+        }
         if (statement.kind === "lifecycleRequired" && !rule.lifecycleUrlRequiredAboveOneHour) report(statement, `${rule.id}: the page requires a lifecycleNotificationUrl ("${statement.quote}"), the table does not`);
         if (statement.kind === "globalOnly" && rule.clouds.join(",") !== "global") report(statement, `${rule.id}: global cloud only on the page ("${statement.quote}"), the table offers ${rule.clouds.join(", ")}`);
         if (statement.kind === "betaOnly" && rule.apiVersion === "v1.0") report(statement, `${rule.id}: beta only on the page ("${statement.quote}"), the table offers it on v1.0`);
@@ -455,31 +463,4 @@ export function comparePages(pages: readonly ResourcePage[], rows: readonly Reso
     }
   }
   return differences;
-}
-
-export interface PageCoverage {
-  file: string;
-  /** Distinct documented paths. */
-  documented: number;
-  /** Of those, the ones a row matches. */
-  rows: number;
-  /** The ones without a row, each with the recorded reason (undefined: unexplained). */
-  differences: { path: string; why?: string }[];
-}
-
-/** For each page, its documented paths: a row, or a recorded difference with its reason. */
-export function coverageOf(pages: readonly ResourcePage[], differences: readonly (PageDifference & { explainedBy?: string })[]): PageCoverage[] {
-  return pages
-    .filter((page) => page.paths.length > 0)
-    .map((page) => {
-      const paths = [...new Set(page.paths.map((entry) => entry.path))];
-      const missing = differences.filter((difference) => difference.file === page.file && difference.missingPath !== undefined);
-      const withoutRow = paths.filter((docsPath) => missing.some((difference) => difference.missingPath === docsPath));
-      return {
-        file: page.file,
-        documented: paths.length,
-        rows: paths.length - withoutRow.length,
-        differences: withoutRow.map((docsPath) => ({ path: docsPath, why: missing.find((difference) => difference.missingPath === docsPath && difference.explainedBy)?.explainedBy })),
-      };
-    });
 }

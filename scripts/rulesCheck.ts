@@ -24,12 +24,14 @@ import { createHash } from "node:crypto";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
+import { graphLimits } from "../provider/limits";
 import { matchRule } from "../provider/rules/resourcePath";
 import { paymentModelRules, ruleTable, type PermissionColumn, type ResourceRule } from "../provider/rules/ruleTable";
 import { apiVersions, type ApiVersion } from "../provider/vocabulary";
 import { repoRoot } from "./pulumiProject";
 import { columns, markdownPermissionRows, type Cell } from "./seedPermissions";
 import { comparePages, concrete, isResourcePage, readResourcePage, type ResourcePage } from "./resourcePages";
+import { coverageOf, formatCoverage, renderCoverage, ruleCoverageFile } from "./ruleCoverage";
 
 export const docsSnapshotFile = path.join(repoRoot, "test", "rules", "docsSnapshot.json");
 /** The partial checkout the committed extract was made from; its README says where each file came from. */
@@ -72,6 +74,8 @@ export interface QueryEntry extends Located { names: string[]; paths: string[]; 
 export interface RequiredSettingsEntry extends Located { path: string; changeType?: string; notificationQueryOptions?: string }
 export interface PaymentModelEntry extends Located { path: string; models: string[] }
 export interface MeteredCloudEntry extends Located { globalOnly: true }
+/** What the subscription resource page of a version says of a property's values: clientState's length, the TLS versions. */
+export interface PropertyLimitEntry extends Located { apiVersion: ApiVersion; property: "clientState" | "latestSupportedTlsVersion"; maxLength?: number; values?: string[] }
 export interface DocsExtract {
   snapshot: {
     repository: string;
@@ -90,6 +94,7 @@ export interface DocsExtract {
   requiredSettings: RequiredSettingsEntry[];
   paymentModels: PaymentModelEntry[];
   meteredClouds: MeteredCloudEntry[];
+  propertyLimits: PropertyLimitEntry[];
   /** Every concepts/ page (and root include) read for its own paths, permissions and rule sentences (resourcePages.ts). */
   resourcePages: ResourcePage[];
 }
@@ -163,6 +168,7 @@ export function extractDocs(root: string, commit = "unknown"): DocsExtract {
     requiredSettings: [],
     paymentModels: [],
     meteredClouds: [],
+    propertyLimits: [],
     resourcePages: [],
   };
 
@@ -270,6 +276,20 @@ export function extractDocs(root: string, commit = "unknown"): DocsExtract {
       if (!models) continue;
       for (const match of text.matchAll(/`([^`]*\/[^`]*)`/g)) {
         extract.paymentModels.push({ file: files.paymentModels, line: lineOf(notes, sentence.index), path: match[1]!.trim(), models });
+      }
+    }
+  }
+
+  for (const version of apiVersions) {
+    const file = `api-reference/${version}/resources/subscription.md`;
+    const text = read(file);
+    for (const row of text ? tableRows(text, /Property\s*\|\s*Type\s*\|\s*Description/i) : []) {
+      const [name = "", , description = ""] = row.cells;
+      const maxLength = /maximum length is ([\d,]+) characters/i.exec(description)?.[1];
+      if (name === "clientState" && maxLength) extract.propertyLimits.push({ file, line: row.line, apiVersion: version, property: "clientState", maxLength: minutesIn(maxLength) });
+      if (name === "latestSupportedTlsVersion") {
+        const values = [...(/possible values are:? ([^.]*)/i.exec(description)?.[1] ?? "").matchAll(/`(v\d_\d)`/g)].map((match) => match[1]!);
+        if (values.length > 0) extract.propertyLimits.push({ file, line: row.line, apiVersion: version, property: "latestSupportedTlsVersion", values });
       }
     }
   }
@@ -392,7 +412,7 @@ const sortedList = (values: readonly string[]) => [...values].sort().join(",");
 
 export function compare(extract: DocsExtract, rows: readonly ResourceRule[] = ruleTable): Difference[] {
   const differences: Difference[] = [];
-  const report = (at: Located, message: string) => differences.push({ file: at.file, line: at.line, message });
+  const report = (at: Located, message: string, missingPath?: string) => differences.push({ file: at.file, line: at.line, message, ...(missingPath ? { missingPath } : {}) });
   /** The row a documented path matches, or a reported difference. */
   const rowFor = (at: Located, docsPath: string, version: ApiVersion, what: string) => {
     const match = matchRule(concrete(docsPath), version);
@@ -454,7 +474,7 @@ export function compare(extract: DocsExtract, rows: readonly ResourceRule[] = ru
     const key = scenarioKey(entry.heading);
     const rule = rows.find((candidate) => candidate.apiVersion === entry.apiVersion && candidate.documentedAs.some((name) => scenarioKey(name) === key));
     if (!rule) {
-      report(entry, `${entry.apiVersion} permission table lists '${entry.heading}', which no row documents`);
+      report(entry, `${entry.apiVersion} permission table lists '${entry.heading}', which no row documents`, entry.heading);
       continue;
     }
     // The List page adds Subscription.Read.All, which is for listing subscriptions, to every delegated cell.
@@ -469,7 +489,9 @@ export function compare(extract: DocsExtract, rows: readonly ResourceRule[] = ru
       }
     }
   }
-  for (const entry of extract.examples) rowFor(entry, entry.path, entry.apiVersion, "Resources examples");
+  for (const entry of extract.examples) {
+    if (!matchRule(concrete(entry.path), entry.apiVersion)) report(entry, `'${entry.path}' (Resources examples) is not in the ${entry.apiVersion} table`, entry.path);
+  }
   for (const entry of extract.requiredSettings) {
     for (const version of bothVersions) {
       const rule = rowFor(entry, entry.path, version, "Universal Print");
@@ -494,6 +516,14 @@ export function compare(extract: DocsExtract, rows: readonly ResourceRule[] = ru
   for (const entry of extract.meteredClouds) {
     for (const rule of rows.filter((candidate) => candidate.paymentModels !== "none" && candidate.clouds.join(",") !== "global")) {
       report(entry, `${rule.id}: metered APIs are global only in the docs, the table offers it in ${rule.clouds.join(", ")}`);
+    }
+  }
+  for (const entry of extract.propertyLimits ?? []) {
+    if (entry.maxLength !== undefined && graphLimits.clientStateMaxLength[entry.apiVersion] !== entry.maxLength) {
+      report(entry, `${entry.apiVersion} clientState: at most ${entry.maxLength} characters in the docs, ${graphLimits.clientStateMaxLength[entry.apiVersion]} in graphLimits`);
+    }
+    if (entry.values && sortedList(entry.values) !== sortedList(graphLimits.tlsVersions)) {
+      report(entry, `${entry.apiVersion} latestSupportedTlsVersion: ${entry.values.join(", ")} in the docs, ${graphLimits.tlsVersions.join(", ")} in graphLimits`);
     }
   }
   differences.push(...comparePages(extract.resourcePages ?? [], rows));
@@ -529,6 +559,12 @@ function main(): void {
   }
   const differences = compare(extract);
   console.log(formatDifferences(differences));
+  const coverage = coverageOf(extract, differences);
+  console.log(`\n${formatCoverage(coverage)}`);
+  if (checkout && values.write) {
+    writeFileSync(ruleCoverageFile, renderCoverage(coverage, extract.snapshot));
+    console.log(`wrote ${path.relative(process.cwd(), ruleCoverageFile)}`);
+  }
   process.exitCode = differences.some((difference) => !difference.explainedBy) ? 1 : 0;
 }
 
