@@ -136,4 +136,9 @@ export const ruleConflicts: readonly RuleConflict[] = [
     conflict: "**driveItem on the beta List page**: both driveItem rows are labelled `driveItem`, the OneDrive kind only in a description.",
     resolution: "The other beta pages label the rows (personal, work or school) and are compared; the List page's unlabelled rows are reported as explained.",
   },
+  {
+    conflict:
+      "**todoTask in the US Government clouds**: the To Do API page (`todotasklist-list-tasks`) says the API exists in the global service and US Government L4 and L5; the lifetime table says \"Webhooks for this resource are only available in the global endpoint and not in the national clouds\".",
+    resolution: "Global only: the statement about subscriptions is the narrower and the more specific one.",
+  },
 ];

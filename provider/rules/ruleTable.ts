@@ -167,6 +167,12 @@ const V1_ALL = [S000, S001, S002, S003] as const;
 const V1_EN = [S000, S001, S003] as const;
 
 const allClouds: readonly Cloud[] = clouds;
+/**
+ * Where an API page's national-cloud include narrows it (rules:check reads them: scripts/cloudPages.ts). A resource can
+ * be subscribed to only where its API exists.
+ */
+const GLOBAL_ONLY: readonly Cloud[] = ["global"];
+const GLOBAL_AND_US_GOV: readonly Cloud[] = ["global", "usgov-l4", "usgov-l5"];
 
 /** "A, B" -> ["A", "B"]; null stays null. Reads like the docs' cells, which keeps rows reviewable. */
 function cell(value: string | null): readonly string[] | null {
@@ -216,7 +222,8 @@ const basic = {
   resourceSpecificConsent: [],
 } as const;
 /** §2b: Shifts 360 min. Not in §3a's list of Teams resources needing a lifecycle URL. */
-const shifts = { ...basic, maxLifetimeMinutes: 360 } as const;
+/** §2b: Shifts 360 min; schedule-list-shifts (v1.0): global-only.md, so every Shifts resource is global only. */
+const shifts = { ...basic, maxLifetimeMinutes: 360, clouds: ["global"] as readonly Cloud[] } as const;
 
 type VersionSpecific = Pick<ResourceRule, "sources"> &
   Partial<Pick<ResourceRule, "permissions" | "alsoAccepted" | "resourceSpecificConsent" | "resolution" | "overrides" | "documentedAs" | "paths" | "description" | "seedView">>;
@@ -285,6 +292,7 @@ const scenarios: readonly Scenario[] = [
     documentedAs: ["aiInteraction /copilot/users/{userId}/interactionHistory/getAllEnterpriseInteractions"],
     permissions: perms("AiEnterpriseInteraction.Read", null, "AiEnterpriseInteraction.Read.All, AiEnterpriseInteraction.Read.User"),
     ...teamsRich,
+    clouds: GLOBAL_ONLY, // aiinteractionhistory-getallenterpriseinteractions (v1.0, beta): global-only.md
     resourceSpecificConsent: ["AiEnterpriseInteraction.Read.User"],
     in: {
       "v1.0": { sources: [...V1_CURRENT, LIFETIMES, RICH, OVERVIEW], seedView: "beta only (seed 004)", resolution: CURRENT_V1 },
@@ -298,6 +306,7 @@ const scenarios: readonly Scenario[] = [
     documentedAs: ["aiInteraction /copilot/interactionHistory/getAllEnterpriseInteractions"],
     permissions: perms(null, null, "AiEnterpriseInteraction.Read.All"),
     ...teamsRich,
+    clouds: GLOBAL_ONLY, // the Copilot interaction history API: global-only.md
     in: {
       "v1.0": { sources: [...V1_CURRENT, LIFETIMES, RICH, OVERVIEW], seedView: "beta only (seed 004)", resolution: CURRENT_V1 },
       beta: { sources: [S004, LIFETIMES, RICH] },
@@ -346,6 +355,7 @@ const scenarios: readonly Scenario[] = [
     documentedAs: ["callRecord", "callRecord /communications/callRecords"],
     permissions: perms(null, null, "CallRecords.Read.All"),
     ...basic,
+    clouds: GLOBAL_AND_US_GOV, // callrecords-callrecord-get (v1.0): global-us.md
     maxLifetimeMinutes: 4230,
     changeTypes: ["created", "updated"],
     in: { "v1.0": { sources: [...V1_ALL, LIFETIMES, OVERVIEW] }, beta: { sources: [S004, LIFETIMES, OVERVIEW] } },
@@ -414,6 +424,7 @@ const scenarios: readonly Scenario[] = [
           documentedAs: [`${type} ${path}`],
           permissions,
           ...teamsRich,
+          clouds: GLOBAL_ONLY, // adhoccall-getallrecordings, adhoccall-getalltranscripts (v1.0, beta): global-only.md
           in: { beta: { sources: [RECORDINGS, TEAMS_OVERVIEW, LIFETIMES] } },
         }),
       ),
@@ -745,6 +756,7 @@ const scenarios: readonly Scenario[] = [
     permissions: perms("HealthMonitoringAlertConfig.ReadWrite.All", null, "HealthMonitoringAlertConfig.ReadWrite.All"),
     alsoAccepted: { delegatedWork: ["HealthMonitoringAlertConfig.Read.All"], application: ["HealthMonitoringAlertConfig.Read.All"] },
     ...basic,
+    clouds: GLOBAL_ONLY, // healthmonitoring-healthmonitoringroot-list-alerts (beta): global-only.md
     maxLifetimeMinutes: 42300,
     // Overview: "Changes to a specific type of alert: ... with the notificationQueryOptions property in request payload set as $filter=alertType eq '{alertType}'".
     query: { notificationQueryOptions: { rule: "optional", example: "$filter=alertType eq '{alertType}'", source: OVERVIEW } },
@@ -839,6 +851,7 @@ const scenarios: readonly Scenario[] = [
     documentedAs: ["presence", "presencia"],
     permissions: perms("Presence.Read.All", null, null),
     ...basic,
+    clouds: GLOBAL_ONLY, // presence-get (beta): global-only.md
     resourceData: "optional",
     maxLifetimeMinutes: 60,
     changeTypes: ["updated"],
@@ -853,6 +866,7 @@ const scenarios: readonly Scenario[] = [
     documentedAs: ["printer"],
     permissions: perms(null, null, "Printer.Read.All, Printer.ReadWrite.All"),
     ...basic,
+    clouds: GLOBAL_AND_US_GOV, // printer-list-jobs (v1.0, beta): global-us.md
     maxLifetimeMinutes: 4230,
     changeTypes: ["updated"],
     // Print page, JobFetchable: "notificationQueryOptions field needs to be set as "$filter = isFetchable eq true"".
@@ -866,6 +880,7 @@ const scenarios: readonly Scenario[] = [
     documentedAs: ["printTaskDefinition"],
     permissions: perms(null, null, "PrintTaskDefinition.ReadWrite.All"),
     ...basic,
+    clouds: GLOBAL_AND_US_GOV, // printtaskdefinition-list-tasks (beta): global-us.md
     maxLifetimeMinutes: 4230,
     changeTypes: ["created"],
     // Universal Print, so notificationQueryOptions is allowed (subscription resource page); the print page sets none.
@@ -879,6 +894,7 @@ const scenarios: readonly Scenario[] = [
     documentedAs: ["security alert", "alerta de seguridad"],
     permissions: perms("SecurityEvents.ReadWrite.All", null, "SecurityEvents.ReadWrite.All"),
     ...basic,
+    clouds: GLOBAL_AND_US_GOV, // alert-list (v1.0, beta): global-us.md
     maxLifetimeMinutes: 43200,
     in: { "v1.0": { sources: [...V1_ALL, LIFETIMES] }, beta: { sources: [S004, LIFETIMES] } },
   },

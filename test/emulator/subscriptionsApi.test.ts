@@ -233,6 +233,33 @@ describe("the subscriptions API", () => {
     });
   });
 
+  describe("Outlook's query options refused with resource data (the rule the validator enforces, from the same row)", () => {
+    test.each([
+      ["$orderby", 400, "users/alice@contoso.com/messages?$select=subject&$orderby=receivedDateTime", /^resource: \$orderby is not allowed/],
+      ["$top", 400, "users/alice@contoso.com/messages?$select=subject&$top=5", /^resource: \$top is not allowed/],
+      ["$select=Body", 400, "users/alice@contoso.com/messages?$select=subject,body", /^resource: \$select=body is not allowed/],
+      ["$expand of attachments", 400, "users/alice@contoso.com/messages?$select=subject&$expand=attachments", /^resource: \$expand is not allowed/],
+      ["$expand of extended properties", 201, "users/alice@contoso.com/messages?$select=subject&$expand=singleValueExtendedProperties($filter=id eq 'x')", undefined],
+    ])("%s: answers %i", async (_case, status, resource, message) => {
+      const answer = await create({ ...richMessages, encryptionCertificate: theRsaCertificate, resource, expirationDateTime: minutesFromNow(harness.emulator, 60) });
+      expect(answer.status).toBe(status);
+      if (message) expect(answer.body.error).toMatchObject({ code: "InvalidRequest", message: expect.stringMatching(message) });
+    });
+
+    test("basic notifications take any of them", async () => {
+      const answer = await create({ resource: "users/alice@contoso.com/messages?$orderby=receivedDateTime&$top=5", expirationDateTime: minutesFromNow(harness.emulator, 60) });
+      expect(answer.status).toBe(201);
+    });
+  });
+
+  test("refuses basic notifications where Graph sends only rich ones (emergency call events)", async () => {
+    const resource = "communications/calls/getEmergencyEventsByPolicy(policyName='Emergency')";
+    const basic = await create({ resource, changeType: "updated", expirationDateTime: minutesFromNow(harness.emulator, 60) });
+    expect(basic).toMatchObject({ status: 400, body: { error: { message: expect.stringContaining("supports only notifications with resource data") } } });
+    const rich = await create({ resource, changeType: "updated", includeResourceData: true, encryptionCertificate: theRsaCertificate, encryptionCertificateId: "key-1", expirationDateTime: minutesFromNow(harness.emulator, 60) });
+    expect(rich.status).toBe(201);
+  });
+
   describe("encryptionCertificate", () => {
     const withCertificate = (encryptionCertificate: string, encryptionCertificateId = "key-1") =>
       create({ ...richMessages, encryptionCertificate, encryptionCertificateId, expirationDateTime: minutesFromNow(harness.emulator, 60) });

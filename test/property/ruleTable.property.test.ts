@@ -35,7 +35,9 @@ function inputsFor(rule: ResourceRule, resource: string): Record<string, unknown
     notificationUrl: "https://example.com/hook",
     lifecycleNotificationUrl: "https://example.com/lifecycle",
     lifetimeMinutes: 50,
-    ...(rule.query?.notificationQueryOptions ? { notificationQueryOptions: rule.query.notificationQueryOptions.example } : {}),
+    ...(rule.query?.notificationQueryOptions?.rule === "required" ? { notificationQueryOptions: rule.query.notificationQueryOptions.example } : {}),
+    // Where Graph sends only rich notifications (emergency calls), the certificate that goes with them.
+    ...(rule.resourceData === "required" ? { includeResourceData: true, encryptionCertificate: "MIIB", encryptionCertificateId: "cert-1" } : {}),
   };
 }
 

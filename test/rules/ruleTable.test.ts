@@ -76,9 +76,33 @@ describe("ruleTable", () => {
     },
   );
 
-  it("offers todoTask, the metered Teams paths and virtual events (attendance reports included) only in the global cloud, everything else in all four", () => {
-    const globalOnly = (rule: ResourceRule) => rule.resourceType === "todoTask" || rule.paymentModels !== "none" || rule.paths[0]!.startsWith("solutions/virtualEvents/");
-    for (const rule of ruleTable) expect(rule.clouds).toEqual(globalOnly(rule) ? ["global"] : clouds);
+  // Each resource only where its API exists (the API pages' national-cloud includes), narrower where a statement about
+  // subscriptions says so (todoTask), and the metered Teams paths in the global cloud only.
+  const globalOnly = ["global"];
+  const globalAndUsGov = ["global", "usgov-l4", "usgov-l5"];
+  it.each([
+    ["todoTask", globalOnly],
+    ["aiInteraction", globalOnly],
+    ["healthMonitoringAlert", globalOnly],
+    ["presence", globalOnly],
+    ["shift", globalOnly],
+    ["virtualEventWebinar", globalOnly],
+    ["meetingAttendanceReport", globalOnly],
+    ["alert", globalAndUsGov],
+    ["callRecord", globalAndUsGov],
+    ["printer", globalAndUsGov],
+    ["printTaskDefinition", globalAndUsGov],
+    ["message", clouds],
+    ["user", clouds],
+    ["driveItem", clouds],
+  ] as const)("offers %s in %j", (type, expected) => {
+    const typed = ruleTable.filter((rule) => rule.resourceType === type);
+    expect(typed.length).toBeGreaterThan(0);
+    for (const rule of typed) expect(rule.clouds).toEqual(expected);
+  });
+
+  it("offers the metered Teams paths and ad hoc call recordings and transcripts in the global cloud only", () => {
+    for (const rule of ruleTable.filter((candidate) => candidate.paymentModels !== "none" || candidate.paths[0]!.includes("adhocCalls"))) expect(rule.clouds).toEqual(["global"]);
   });
 
   it.each([

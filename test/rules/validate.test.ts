@@ -250,6 +250,53 @@ describe("validateSubscription", () => {
     });
   });
 
+  describe("scenarios of the per-resource change-notification pages", () => {
+    const rich = { includeResourceData: true, encryptionCertificate: "MIIB", encryptionCertificateId: "cert-1" };
+    const lifecycle = { lifecycleNotificationUrl: "https://example.com/lifecycle" };
+    it.each([
+      ["ad hoc call transcripts of a tenant (beta)", { resource: "communications/adhocCalls/getAllTranscripts", ...lifecycle, ...rich }, beta, "application", "beta/callTranscript/communications/adhocCalls/getAllTranscripts"],
+      ["a particular ad hoc call's recordings (beta)", { resource: "communications/adhocCalls/c1/recordings", ...lifecycle }, beta, "delegated-work", "beta/callRecording/communications/adhocCalls/{id}/recordings"],
+      ["emergency call events, rich only", { resource: "communications/calls/getEmergencyEventsByPolicy(policyName='Emergency')", changeType: "updated", lifetimeMinutes: 1000, ...rich }, v1, "application", "v1.0/emergencyCallEvent/communications/calls/getEmergencyEventsByPolicy(policyName={policyName})"],
+      ["a channel shared with or unshared from a team (beta)", { resource: "teams/t1/channels/c1/sharedWithTeams", changeType: "created,deleted", ...lifecycle }, beta, "delegated-work", "beta/sharedWithChannelTeamInfo/teams/{id}/channels/{id}/sharedWithTeams"],
+      ["shared channels' members with indirect membership, delegated", { resource: "teams/t1/channels/getAllMembers?notifyOnIndirectMembershipUpdate=true&suppressNotificationWhenSharedUnsharedWithTeam=true", ...lifecycle }, v1, "delegated-work", "v1.0/conversationMember/teams/{id}/channels/getAllMembers"],
+      ["a Teams app's installations in team scope", { resource: "appCatalogs/teamsApps/a1/installations?$filter=(scopeInfo/scope eq 'team')", ...lifecycle }, v1, "application", "v1.0/teamsAppInstallation/appCatalogs/teamsApps/{id}/installations"],
+      ["a town hall's sessions", { resource: "solutions/virtualEvents/townhalls/t1/sessions", changeType: "created,updated", lifetimeMinutes: 1000 }, v1, "delegated-work", "v1.0/virtualEventSession/solutions/virtualEvents/townhalls/{id}/sessions"],
+      ["a webinar's attendance reports", { resource: "solutions/virtualEvents/webinars/w1/getAttendanceReports", changeType: "created", lifetimeMinutes: 1000 }, v1, "application", "v1.0/meetingAttendanceReport/solutions/virtualEvents/webinars/{id}/getAttendanceReports"],
+      ["a session's video on demand", { resource: "solutions/virtualEvents/townhalls/t1/getVideoOnDemandPublication", changeType: "updated", lifetimeMinutes: 1000 }, beta, "application", "beta/virtualEventSession/solutions/virtualEvents/{eventType}/{id}/getVideoOnDemandPublication"],
+      ["Copilot AI insights of a meeting (beta)", { resource: "copilot/users/u1/onlineMeetings/m1/aiInsights" }, beta, "delegated-work", "beta/aiInsights/copilot/users/{id}/onlineMeetings/{id}/aiInsights"],
+    ] as const)("accepts %s", (_what, given, context, permissionType, rule) => {
+      const result = validateSubscription(inputs({ changeType: "created", ...given }), { ...context, permissionType });
+      expect(result.failures).toEqual([]);
+      expect(result.rule).toBe(rule);
+    });
+
+    it.each([
+      ["ad hoc call recordings on v1.0", { resource: "communications/adhocCalls/getAllRecordings", ...lifecycle, ...rich }, v1, "resource", /only on the beta endpoint, not v1\.0/],
+      ["all private channels' members on v1.0", { resource: "teams/getAllChannels/getAllMembers", ...lifecycle }, v1, "resource", /only on the beta endpoint, not v1\.0/],
+      ["emergency call events without resource data", { resource: "communications/calls/getEmergencyEventsByPolicy(policyName='Emergency')", changeType: "updated", lifetimeMinutes: 1000 }, v1, "includeResourceData", /must be true/],
+      ["emergency call events beyond a day", { resource: "communications/calls/getEmergencyEventsByPolicy(policyName='Emergency')", changeType: "updated", lifetimeMinutes: 1441, ...rich }, v1, "lifetimeMinutes", /1440-minute maximum/],
+      ["an attendance report's update", { resource: "solutions/virtualEvents/townhalls/t1/getAttendanceReports", changeType: "updated", lifetimeMinutes: 1000 }, v1, "changeType", /use only created/],
+      [
+        "Outlook rich notifications ordered with $orderby",
+        { resource: "users/u1/messages?$select=subject&$orderby=receivedDateTime", lifetimeMinutes: 1000, ...rich },
+        v1,
+        "resource",
+        /\$orderby is not allowed in the resource of message notifications with resource data/,
+      ],
+      ["Outlook rich notifications selecting the body", { resource: "me/messages?$select=subject,Body", lifetimeMinutes: 1000, ...rich }, { ...v1, permissionType: "delegated-work" as const }, "resource", /\$select=Body is not allowed/],
+      ["Outlook rich notifications expanding attachments", { resource: "users/u1/messages?$select=subject&$expand=attachments", lifetimeMinutes: 1000, ...rich }, v1, "resource", /\$expand is not allowed.*\$expand may name only singleValueExtendedProperties or multiValueExtendedProperties/],
+    ] as const)("refuses %s, naming the rule", (_what, given, context, property, reason) => {
+      const failures = validateSubscription(inputs({ changeType: "created", ...given }), context).failures;
+      expect(failures).toEqual([{ property, reason: expect.stringMatching(reason) }]);
+    });
+
+    it("lets Outlook rich notifications expand extended properties, and basic ones use any query option", () => {
+      const expand = "users/u1/messages?$select=subject&$expand=singleValueExtendedProperties($filter=id eq 'x')";
+      expect(validateSubscription(inputs({ resource: expand, lifetimeMinutes: 1000, ...rich }), v1).failures).toEqual([]);
+      expect(validateSubscription(inputs({ resource: "users/u1/messages?$orderby=receivedDateTime&$top=5" }), v1).failures).toEqual([]);
+    });
+  });
+
   describe("includeResourceData", () => {
     it("is refused where Graph sends only basic notifications", () => {
       expect(validateSubscription(inputs({ resource: "users", changeType: "updated", includeResourceData: true, encryptionCertificate: "MIIB", encryptionCertificateId: "c" }), v1).failures).toEqual([
