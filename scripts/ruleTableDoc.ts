@@ -26,7 +26,9 @@ const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
 function permissionCell(rule: ResourceRule, column: keyof PermissionSet): string {
   const cell = rule.permissions[column];
   if (cell === null) return "—";
-  return cell.map((name) => (rule.resourceSpecificConsent.includes(name) ? `${name}*` : name)).join(", ");
+  const mark = (name: string) => (rule.resourceSpecificConsent.includes(name) ? `${name}*` : name);
+  const also = rule.alsoAccepted?.[column] ?? [];
+  return cell.map(mark).join(", ") + (also.length > 0 ? ` (also accepted: ${also.map(mark).join(", ")})` : "");
 }
 
 function lifetimeCell(rule: ResourceRule): string {
@@ -41,6 +43,10 @@ function queryCell(rule: ResourceRule): string {
   for (const only of query.onlyWith ?? []) parts.push(`${code(only.parameter)} only with ${only.permissionTypes.join("/")}`);
   if (query.select?.rule === "requiredWithResourceData") parts.push(`${code("$select")} required with resource data`);
   if (query.select?.rule === "unsupported") parts.push(`no ${code("$select")}`);
+  if (query.refusedWithResourceData) {
+    const { parameters, selectProperties, expandAllowed } = query.refusedWithResourceData;
+    parts.push(`with resource data no ${[...parameters, ...selectProperties.map((name) => `$select=${name}`)].map(code).join(", ")} (${code("$expand")} only of ${expandAllowed.join(", ")})`);
+  }
   if (query.maxFilterIds) parts.push(`at most ${query.maxFilterIds.limit} ids in ${code("$filter")}`);
   if (query.notificationQueryOptions) {
     const { rule: need, example } = query.notificationQueryOptions;
