@@ -6,7 +6,21 @@
  */
 import * as path from "node:path";
 import { repoRoot } from "./pulumiProject";
-import type { DocsExtract, Difference } from "./rulesCheck";
+import type { ResourcePage } from "./resourcePages";
+
+/** What of rules:check's extract the report reads: every page read, and what each documents. */
+export interface CoverageInput {
+  snapshot: { read: string; commit: string; files: Record<string, unknown> };
+  resourcePages?: readonly Pick<ResourcePage, "file" | "paths">[];
+  permissions: readonly { file: string; heading: string }[];
+  examples: readonly { file: string; path: string }[];
+}
+/** A difference as rules:check reports it: `missingPath` when a documented path has no row. */
+export interface CoverageDifference {
+  file: string;
+  missingPath?: string;
+  explainedBy?: string;
+}
 
 export const ruleCoverageFile = path.join(repoRoot, "docs", "rule-coverage.md");
 
@@ -22,7 +36,7 @@ export interface PageCoverage {
   unexplained: string[];
 }
 
-export function coverageOf(extract: DocsExtract, differences: readonly Difference[]): PageCoverage[] {
+export function coverageOf(extract: CoverageInput, differences: readonly CoverageDifference[]): PageCoverage[] {
   const documented = new Map<string, Set<string>>();
   const add = (file: string, entry: string) => documented.set(file, (documented.get(file) ?? new Set()).add(entry));
   // Every page read is listed, those that document no path too (overview prose, lifecycle and delivery pages).
@@ -67,7 +81,7 @@ export function formatCoverage(coverage: readonly PageCoverage[]): string {
 
 const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 
-export function renderCoverage(coverage: readonly PageCoverage[], snapshot: DocsExtract["snapshot"]): string {
+export function renderCoverage(coverage: readonly PageCoverage[], snapshot: CoverageInput["snapshot"]): string {
   const total = totals(coverage);
   const rows = coverage.map((page) => {
     const recorded = page.recorded.map((entry) => `\`${cell(entry.path)}\`: ${cell(entry.why)}`).join("<br>");
