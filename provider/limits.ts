@@ -1,4 +1,4 @@
-import type { ApiVersion } from "./vocabulary";
+import { teamsResourceTypes, type ApiVersion } from "./vocabulary";
 
 /**
  * Graph's documented limits on subscriptions, stated once. The provider validates against them before
@@ -75,7 +75,6 @@ export interface SubscriptionQuota {
 }
 
 const quotaSource = "https://learn.microsoft.com/en-us/graph/change-notifications-overview (graph-rules §7b)";
-const teamsResourceTypes = ["chat", "chatMessage", "channel", "team", "conversationMember", "callRecording", "callTranscript"] as const;
 
 /**
  * Graph's documented subscription quotas that can be keyed from the resource path alone. Over a quota,

@@ -12,6 +12,22 @@ export type ApiVersion = (typeof apiVersions)[number];
 export const clouds = ["global", "usgov-l4", "usgov-l5", "china"] as const;
 export type Cloud = (typeof clouds)[number];
 
+/**
+ * The Microsoft Teams resources: what Teams' national-cloud page calls "Microsoft Teams APIs" and what its
+ * per-organization subscription quota counts ("all Teams change notification subscriptions").
+ */
+export const teamsResourceTypes = [
+  "chat",
+  "chatMessage",
+  "channel",
+  "team",
+  "conversationMember",
+  "callRecording",
+  "callTranscript",
+  "teamsAppInstallation",
+  "sharedWithChannelTeamInfo",
+] as const;
+
 export const permissionTypes = ["application", "delegated-work", "delegated-personal"] as const;
 export type PermissionType = (typeof permissionTypes)[number];
 

@@ -6,7 +6,7 @@
  * withholds one the page offers (recorded where a subscription-specific statement narrows it, as To Do's does).
  */
 import type { ResourceRule } from "../provider/rules/ruleTable";
-import { clouds, type ApiVersion, type Cloud } from "../provider/vocabulary";
+import { clouds, teamsResourceTypes, type ApiVersion, type Cloud } from "../provider/vocabulary";
 import { concrete, normalisePath, type Located, type PageDifference } from "./resourcePages";
 
 export interface CloudStatement extends Located {
@@ -69,4 +69,49 @@ export function compareClouds(statements: readonly CloudStatement[], rows: reado
     }
   }
   return differences;
+}
+
+/** A resource family a national-cloud page withholds from some clouds. */
+export interface CloudExclusion extends Located {
+  resourceTypes: readonly string[];
+  notIn: Cloud[];
+  quote: string;
+}
+
+/** The headings of Teams' national-cloud page whose APIs are subscription resources, by resource type. */
+const teamsCloudSections: Record<string, string> = { "Meeting recordings": "callRecording", "Meeting transcripts": "callTranscript" };
+
+/**
+ * Teams' national-cloud page (concepts/teamwork-national-cloud-differences.md): "Microsoft Teams APIs are not available
+ * in the Microsoft Cloud China", and, in the US Government table, the sections whose every API is "Not supported".
+ */
+export function readTeamsCloudPage(file: string, text: string): CloudExclusion[] {
+  const lines = text.split(/\r?\n/);
+  const found: CloudExclusion[] = [];
+  const china = lines.findIndex((line) => /Microsoft Teams APIs are not available in the Microsoft Cloud China/i.test(line));
+  if (china !== -1) found.push({ file, line: china + 1, resourceTypes: teamsResourceTypes, notIn: ["china"], quote: lines[china]!.replace(/^>\s*/, "").trim() });
+  const usGov = lines.findIndex((line) => /^##\s.*US Government/i.test(line));
+  for (let i = usGov + 1; usGov !== -1 && i < lines.length && !/^##\s/.test(lines[i]!); i++) {
+    const heading = /^\|\s*\*\*([^*]+)\*\*\s*\|/.exec(lines[i]!)?.[1]?.trim();
+    const type = heading ? teamsCloudSections[heading] : undefined;
+    if (!type) continue;
+    const rows: string[] = [];
+    for (let j = i + 1; j < lines.length && lines[j]!.startsWith("|") && !/^\|\s*\*\*/.test(lines[j]!); j++) rows.push(lines[j]!);
+    if (rows.length > 0 && rows.every((row) => /\|\s*Not supported\.\s*\|\s*$/.test(row))) {
+      found.push({ file, line: i + 1, resourceTypes: [type], notIn: ["usgov-l4", "usgov-l5"], quote: `${heading}: Not supported` });
+    }
+  }
+  return found;
+}
+
+export function compareExclusions(exclusions: readonly CloudExclusion[], rows: readonly ResourceRule[]): PageDifference[] {
+  return exclusions.flatMap((exclusion) =>
+    rows
+      .filter((rule) => exclusion.resourceTypes.includes(rule.resourceType) && exclusion.notIn.some((cloud) => rule.clouds.includes(cloud)))
+      .map((rule) => ({
+        file: exclusion.file,
+        line: exclusion.line,
+        message: `${rule.id}: not in ${exclusion.notIn.filter((cloud) => rule.clouds.includes(cloud)).join(", ")} on the page ("${exclusion.quote}"), the table offers it there`,
+      })),
+  );
 }

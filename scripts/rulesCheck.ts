@@ -32,7 +32,7 @@ import { repoRoot } from "./pulumiProject";
 import { columns, markdownPermissionRows, type Cell } from "./seedPermissions";
 import { comparePages, concrete, isResourcePage, readResourcePage, type ResourcePage } from "./resourcePages";
 import { coverageOf, formatCoverage, renderCoverage, ruleCoverageFile } from "./ruleCoverage";
-import { compareClouds, readCloudStatement, type CloudStatement } from "./cloudPages";
+import { compareClouds, compareExclusions, readCloudStatement, readTeamsCloudPage, type CloudExclusion, type CloudStatement } from "./cloudPages";
 
 export const docsSnapshotFile = path.join(repoRoot, "test", "rules", "docsSnapshot.json");
 /** The partial checkout the committed extract was made from; its README says where each file came from. */
@@ -47,6 +47,7 @@ const files = {
   print: "concepts/universal-print-webhook-notifications.md",
   paymentModels: "api-reference/includes/teams-subscription-notes.md",
   metered: "concepts/includes/metered-api-known-limitations.md",
+  teamsClouds: "concepts/teamwork-national-cloud-differences.md",
 } as const;
 /** Every API page of the subscription resource repeats the permission table (Create, Get, List, Update, ...). */
 const permissionPages = (version: ApiVersion) => `api-reference/${version}/api`;
@@ -98,6 +99,8 @@ export interface DocsExtract {
   propertyLimits: PropertyLimitEntry[];
   /** The national clouds of the APIs under the subscription paths, from their API pages (cloudPages.ts). */
   cloudStatements: CloudStatement[];
+  /** What Teams' national-cloud page withholds: Teams APIs from China, recordings and transcripts from US Government. */
+  cloudExclusions: CloudExclusion[];
   /** Every concepts/ page (and root include) read for its own paths, permissions and rule sentences (resourcePages.ts). */
   resourcePages: ResourcePage[];
 }
@@ -173,6 +176,7 @@ export function extractDocs(root: string, commit = "unknown"): DocsExtract {
     meteredClouds: [],
     propertyLimits: [],
     cloudStatements: [],
+    cloudExclusions: [],
     resourcePages: [],
   };
 
@@ -250,6 +254,9 @@ export function extractDocs(root: string, commit = "unknown"): DocsExtract {
       if (statement) extract.cloudStatements.push(statement);
     }
   }
+
+  const teamsClouds = read(files.teamsClouds);
+  if (teamsClouds) extract.cloudExclusions.push(...readTeamsCloudPage(files.teamsClouds, teamsClouds));
 
   const rendered = existsSync(path.join(root, learnPages)) ? readdirSync(path.join(root, learnPages)).filter((name) => name.endsWith(".md")).sort() : [];
   for (const page of rendered) {
@@ -545,6 +552,7 @@ export function compare(extract: DocsExtract, rows: readonly ResourceRule[] = ru
   }
   differences.push(...comparePages(extract.resourcePages ?? [], rows));
   differences.push(...compareClouds(extract.cloudStatements ?? [], rows));
+  differences.push(...compareExclusions(extract.cloudExclusions ?? [], rows));
   return differences.map((difference) => {
     const known = knownDifferences.find((candidate) => candidate.pattern.test(difference.message) || candidate.pattern.test(`${difference.file}:${difference.line}: ${difference.message}`));
     return known ? { ...difference, explainedBy: known.why } : difference;

@@ -183,13 +183,16 @@ function perms(delegatedWork: string | null, delegatedPersonal: string | null, a
 }
 
 // Families: what graph-rules.md §2b/§3a/§4a say about a group of resources, so rows only state what differs.
-/** §2b: Teams 4,320 min; §3a: lifecycleNotificationUrl required above one hour; §4a/§4b: rich, encrypted. */
+/**
+ * §2b: Teams 4,320 min; §3a: lifecycleNotificationUrl required above one hour; §4a/§4b: rich, encrypted. Teams'
+ * national-cloud page: "Microsoft Teams APIs are not available in the Microsoft Cloud China operated by 21Vianet".
+ */
 const teamsRich = {
   maxLifetimeMinutes: 4320,
   resourceData: "optional",
   paymentModels: "none",
   lifecycleUrlRequiredAboveOneHour: true,
-  clouds: allClouds,
+  clouds: GLOBAL_AND_US_GOV,
   resourceSpecificConsent: [],
 } as const;
 /** §2b: Outlook 10,080 min basic, 1,440 min with resource data (C1: current values win over 4,230). */
@@ -374,6 +377,8 @@ const scenarios: readonly Scenario[] = [
         documentedAs: [`${type} communications/onlineMeetings/${all}`],
         permissions: perms(null, null, permission),
         ...teamsRich,
+        // Teams' national-cloud page: meeting recordings and transcripts "Not supported" in the US Government clouds.
+        clouds: GLOBAL_ONLY,
         in: { "v1.0": v1, beta: { sources: [S004, LIFETIMES, RICH, RECORDINGS] } },
       },
       {
@@ -383,6 +388,8 @@ const scenarios: readonly Scenario[] = [
         documentedAs: [`${type} communications/onlineMeetings/{onlineMeetingId}/${perMeeting}`],
         permissions: perms(permission, null, permission),
         ...teamsRich,
+        // Teams' national-cloud page: meeting recordings and transcripts "Not supported" in the US Government clouds.
+        clouds: GLOBAL_ONLY,
         // The recordings and transcripts page: application "OnlineMeeting<Kind>.Read.Chat, OnlineMeeting<Kind>.Read.All".
         alsoAccepted: { application: [`OnlineMeeting${kind}.Read.Chat`] },
         resourceSpecificConsent: [`OnlineMeeting${kind}.Read.Chat`],
@@ -395,6 +402,8 @@ const scenarios: readonly Scenario[] = [
         documentedAs: [`${type} users/{userId}/onlineMeetings/${all}`],
         permissions: perms(permission, null, permission),
         ...teamsRich,
+        // Teams' national-cloud page: meeting recordings and transcripts "Not supported" in the US Government clouds.
+        clouds: GLOBAL_ONLY,
         in: { "v1.0": v1, beta: { sources: [S004, LIFETIMES, RICH, RECORDINGS] } },
       },
       {
@@ -404,6 +413,8 @@ const scenarios: readonly Scenario[] = [
         documentedAs: [`${type} appCatalogs/teamsApps/{id}/installedToOnlineMeetings/${all}`],
         permissions: perms(null, null, `${permission}, OnlineMeeting${kind}.Read.Chat`),
         ...teamsRich,
+        // Teams' national-cloud page: meeting recordings and transcripts "Not supported" in the US Government clouds.
+        clouds: GLOBAL_ONLY,
         resourceSpecificConsent: [`OnlineMeeting${kind}.Read.Chat`],
         // graph-rules §11: beta only.
         in: { beta: { sources: [S004, LIFETIMES, RICH] } },

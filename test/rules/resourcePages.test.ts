@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import { ruleTable, type ResourceRule } from "../../provider/rules/ruleTable";
 import { comparePages, readResourcePage, type ResourcePage } from "../../scripts/resourcePages";
 import { coverageOf, renderCoverage, ruleCoverageFile } from "../../scripts/ruleCoverage";
+import { compareClouds, compareExclusions, readCloudStatement, readTeamsCloudPage } from "../../scripts/cloudPages";
 import { compare, docsSnapshotFile, type DocsExtract } from "../../scripts/rulesCheck";
 
 /**
@@ -130,6 +131,53 @@ describe("comparing a page with the rule table", () => {
   it("finds no difference between the committed pages and the table that is not recorded", () => {
     const committed: DocsExtract = JSON.parse(readFileSync(docsSnapshotFile, "utf8"));
     expect(compare(committed).filter((difference) => !difference.explainedBy)).toEqual([]);
+  });
+});
+
+describe("national clouds", () => {
+  const globalUs = ["| Global service | US Government L4 | US Government L5 (DOD) | China operated by 21Vianet |", "|---|---|---|---|", "| :white_check_mark: | :white_check_mark: | :white_check_mark: | :x: |"].join("\n");
+  const apiPage = (request: string) =>
+    ["# List alerts", "[!INCLUDE [national-cloud-support](../../includes/global-us.md)]", "## HTTP request", "```http", request, "```", "## Response"].join("\n");
+
+  it("reads an API page's national-cloud include and its request paths", () => {
+    expect(readCloudStatement("api-reference/v1.0/api/alert-list.md", "v1.0", apiPage("GET /security/alerts"), () => globalUs)).toEqual({
+      file: "api-reference/v1.0/api/alert-list.md",
+      line: 2,
+      apiVersion: "v1.0",
+      requestPaths: ["security/alerts"],
+      include: "global-us.md",
+      clouds: ["global", "usgov-l4", "usgov-l5"],
+    });
+  });
+
+  it("reports a row offered in a cloud its API does not exist in, for the rows under the request path", () => {
+    const statement = readCloudStatement("api-reference/v1.0/api/callrecords-callrecord-get.md", "v1.0", apiPage("GET /communications/callRecords/{id}"), () => globalUs)!;
+    const allClouds = ruleTable.map((rule) => (rule.resourceType === "callRecord" ? { ...rule, clouds: ["global", "usgov-l4", "usgov-l5", "china"] as const } : rule));
+    expect(compareClouds([statement], allClouds).map((difference) => difference.message)).toEqual([
+      "v1.0/callRecord/communications/callRecords: the API exists in global, usgov-l4, usgov-l5 (global-us.md), the table offers it in china too",
+    ]);
+    expect(compareClouds([statement], ruleTable)).toEqual([]);
+  });
+
+  it("reads Teams' national-cloud page: no Teams API in China, no recordings or transcripts in the US Government clouds", () => {
+    const text = [
+      "> Microsoft Teams APIs are not available in the Microsoft Cloud China operated by 21Vianet national cloud.",
+      "## Implementation differences in Microsoft Graph for US Government cloud",
+      "|API | Details |",
+      "|:--|:--|",
+      "| **Meeting recordings** | |",
+      "|[List recordings](/graph/api/onlinemeeting-list-recordings) | Not supported. |",
+      "| **Messages** | |",
+      "|[Soft delete a message](/graph/api/chatmessage-softdelete) | Not supported in the GCC High and DOD Environments. |",
+    ].join("\n");
+    const exclusions = readTeamsCloudPage("concepts/teamwork-national-cloud-differences.md", text);
+    expect(exclusions.map(({ resourceTypes, notIn }) => [resourceTypes.length > 2 ? "Teams" : resourceTypes.join(), notIn])).toEqual([
+      ["Teams", ["china"]],
+      ["callRecording", ["usgov-l4", "usgov-l5"]],
+    ]);
+    expect(compareExclusions(exclusions, ruleTable)).toEqual([]);
+    const chatEverywhere = ruleTable.map((rule) => (rule.resourceType === "chat" ? { ...rule, clouds: ["global", "china"] as const } : rule));
+    expect(compareExclusions(exclusions, chatEverywhere).length).toBeGreaterThan(0);
   });
 });
 

@@ -89,14 +89,20 @@ describe("ruleTable", () => {
     ["virtualEventWebinar", globalOnly],
     ["meetingAttendanceReport", globalOnly],
     ["alert", globalAndUsGov],
+    ["chat", globalAndUsGov],
+    ["chatMessage", globalAndUsGov],
+    ["teamsAppInstallation", globalAndUsGov],
+    ["callRecording", globalOnly],
+    ["callTranscript", globalOnly],
     ["callRecord", globalAndUsGov],
     ["printer", globalAndUsGov],
     ["printTaskDefinition", globalAndUsGov],
     ["message", clouds],
     ["user", clouds],
     ["driveItem", clouds],
-  ] as const)("offers %s in %j", (type, expected) => {
-    const typed = ruleTable.filter((rule) => rule.resourceType === type);
+  ] as const)("offers %s (unmetered paths) in %j", (type, expected) => {
+    // The metered paths are global only whatever their resource (the test below).
+    const typed = ruleTable.filter((rule) => rule.resourceType === type && rule.paymentModels === "none");
     expect(typed.length).toBeGreaterThan(0);
     for (const rule of typed) expect(rule.clouds).toEqual(expected);
   });
