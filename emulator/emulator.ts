@@ -1,5 +1,6 @@
 import { graphLimits } from "../provider/limits";
 import { ruleTable, type ResourceRule } from "../provider/rules/ruleTable";
+import type { Cloud } from "../provider/vocabulary";
 import * as path from "node:path";
 import { EmulatorAdmin } from "./admin";
 import { Authority } from "./authority";
@@ -46,6 +47,11 @@ export interface EmulatorOptions {
    * shipping a resource before the table follows (what allowUndocumentedResource is for). Default none.
    */
   graphAhead?: readonly ResourceRule[];
+  /**
+   * Which Graph this stands in for: a national cloud serves only the resources whose APIs exist there (the rule
+   * table's clouds, from the APIs' national-cloud statements). Default global.
+   */
+  cloud?: Cloud;
 }
 
 export interface RunningEmulator {
@@ -109,6 +115,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     signal: closing.signal,
     quotas,
     rules: [...ruleTable, ...(options.graphAhead ?? [])],
+    cloud: options.cloud ?? "global",
   });
   const authority = new Authority(() => url, () => clients);
   const notifier = new Notifier({ clock, ca: tls.caPem, signal: closing.signal });

@@ -4,7 +4,7 @@ import { patchableGraphInputs, requiredGraphInputs } from "../provider/subscript
 import { matchRules, parseResource, resourceIdentity } from "../provider/rules/resourcePath";
 import { queryRuleFailures } from "../provider/rules/queryRules";
 import { acceptedPermissions, permissionsFor, type ResourceRule } from "../provider/rules/ruleTable";
-import { canonicalChangeType, type ApiVersion, type ChangeType } from "../provider/vocabulary";
+import { canonicalChangeType, type ApiVersion, type ChangeType, type Cloud } from "../provider/vocabulary";
 import type { Caller } from "./authority";
 import { epochMs, graphDateTime, graphDateTimeFromText, type EmulatedClock } from "./clock";
 import { badRequest, GraphError, notFound } from "./graphErrors";
@@ -69,6 +69,8 @@ export interface SubscriptionStoreOptions {
   quotas: Quotas;
   /** Every row Graph serves: the rule table, plus any resource Graph shipped after the table was made. */
   rules: readonly ResourceRule[];
+  /** The national cloud this Graph is: a resource whose API does not exist here is not found. */
+  cloud: Cloud;
 }
 
 const requiredProperties = requiredGraphInputs;
@@ -306,6 +308,13 @@ export class SubscriptionStore {
       const segment = resource.replace(/^\/+/, "").split(/[/?(]/)[0];
       throw badRequest(
         `Resource not found for the segment '${segment}'. '${resource}' is not a resource that supports change notifications in ${apiVersion}.`,
+        "InvalidRequest",
+      );
+    }
+    if (!match.rule.clouds.includes(this.options.cloud)) {
+      const segment = resource.replace(/^\/+/, "").split(/[/?(]/)[0];
+      throw badRequest(
+        `Resource not found for the segment '${segment}'. '${resource}' does not support change notifications in this national cloud deployment (${this.options.cloud}).`,
         "InvalidRequest",
       );
     }
