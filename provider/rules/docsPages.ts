@@ -44,6 +44,16 @@ export const docsPages = {
   channelMembership: { url: learn("teams-changenotifications-channelmembership"), dated: "2024-11-07", file: "concepts/teams-changenotifications-channelmembership.md" },
   chatMessages: { url: learn("teams-changenotifications-chatmessage"), dated: "n.d.", file: "concepts/teams-changenotifications-chatmessage.md" },
   appInstallations: { url: learn("teams-changenotifications-appinstallation"), dated: "2024-11-07", file: "concepts/teams-changenotifications-appinstallation.md" },
+  teamsClouds: { url: learn("teamwork-national-cloud-differences"), dated: "n.d.", file: "concepts/teamwork-national-cloud-differences.md" },
+  // API pages whose national-cloud include narrows a resource (scripts/cloudPages.ts reads them).
+  alertsApi: { url: learn("api/alert-list?view=graph-rest-1.0"), dated: "2024-04-05", file: "api-reference/beta/api/alert-list.md" },
+  healthAlertsApi: { url: learn("api/healthmonitoring-healthmonitoringroot-list-alerts?view=graph-rest-beta"), dated: "2024-11-01", file: "api-reference/beta/api/healthmonitoring-healthmonitoringroot-list-alerts.md" },
+  aiInteractionsApi: { url: learn("api/aiinteractionhistory-getallenterpriseinteractions?view=graph-rest-1.0"), dated: "2025-05-04", file: "api-reference/v1.0/api/aiinteractionhistory-getallenterpriseinteractions.md" },
+  presenceApi: { url: learn("api/presence-get?view=graph-rest-beta"), dated: "2024-04-05", file: "api-reference/beta/api/presence-get.md" },
+  callRecordsApi: { url: learn("api/callrecords-callrecord-get?view=graph-rest-1.0"), dated: "n.d.", file: "api-reference/v1.0/api/callrecords-callrecord-get.md" },
+  adhocCallsApi: { url: learn("api/adhoccall-getallrecordings?view=graph-rest-1.0"), dated: "2026-02-27", file: "api-reference/v1.0/api/adhoccall-getallrecordings.md" },
+  shiftsApi: { url: learn("api/schedule-list-shifts?view=graph-rest-1.0"), dated: "2024-09-18", file: "api-reference/v1.0/api/schedule-list-shifts.md" },
+  printApi: { url: learn("api/printer-list-jobs?view=graph-rest-1.0"), dated: "n.d.", file: "api-reference/v1.0/api/printer-list-jobs.md" },
   emergencyCalls: { url: learn("changenotifications-for-emergencycalls"), dated: "2024-12-03", file: "concepts/changenotifications-for-emergencycalls.md" },
 } as const satisfies Record<string, DocsPage>;
 

@@ -1,5 +1,5 @@
 import type { ApiVersion, ChangeType, Cloud, PaymentModel, PermissionType } from "../vocabulary";
-import { clouds } from "../vocabulary";
+import { clouds, teamsResourceTypes } from "../vocabulary";
 import { datedSource, docsPages } from "./docsPages";
 
 /** null = the docs say "Not supported." for that permission type. */
@@ -151,6 +151,7 @@ const CHAT_MESSAGES = docsPages.chatMessages.url;
 const APP_INSTALLATIONS = docsPages.appInstallations.url;
 const EMERGENCY_CALLS = docsPages.emergencyCalls.url;
 const TEAMS_OVERVIEW = docsPages.teamsOverview.url;
+const TEAMS_CLOUDS = docsPages.teamsClouds.url;
 const BETA_CREATE = docsPages.betaCreate.url;
 const AI_INSIGHTS = docsPages.aiInsightsNotes.url;
 const AI_INSIGHTS_LIFETIME =
@@ -211,6 +212,7 @@ const outlook = {
       source: OUTLOOK,
     },
   },
+  pages: [OUTLOOK],
   paymentModels: "none",
   lifecycleUrlRequiredAboveOneHour: false,
   clouds: allClouds,
@@ -226,11 +228,13 @@ const basic = {
 } as const;
 /** §2b: Shifts 360 min. Not in §3a's list of Teams resources needing a lifecycle URL. */
 /** §2b: Shifts 360 min; schedule-list-shifts (v1.0): global-only.md, so every Shifts resource is global only. */
-const shifts = { ...basic, maxLifetimeMinutes: 360, clouds: ["global"] as readonly Cloud[] } as const;
+const shifts = { ...basic, maxLifetimeMinutes: 360, clouds: ["global"] as readonly Cloud[], pages: [docsPages.shiftsApi.url] } as const;
 
 type VersionSpecific = Pick<ResourceRule, "sources"> &
   Partial<Pick<ResourceRule, "permissions" | "alsoAccepted" | "resourceSpecificConsent" | "resolution" | "overrides" | "documentedAs" | "paths" | "description" | "seedView">>;
 type Scenario = Omit<ResourceRule, "id" | "apiVersion" | "sources" | "resolution" | "overrides" | "checkedAgainst" | "checkedOn" | "seedView"> & {
+  /** Pages the row follows on every version it lists (a resource's own page, an API page's national clouds). */
+  pages?: readonly string[];
   /** Distinguishes scenarios that share a first path (driveItem personal/business). */
   variant?: string;
   in: Partial<Record<ApiVersion, VersionSpecific>>;
@@ -296,6 +300,7 @@ const scenarios: readonly Scenario[] = [
     permissions: perms("AiEnterpriseInteraction.Read", null, "AiEnterpriseInteraction.Read.All, AiEnterpriseInteraction.Read.User"),
     ...teamsRich,
     clouds: GLOBAL_ONLY, // aiinteractionhistory-getallenterpriseinteractions (v1.0, beta): global-only.md
+    pages: [docsPages.aiInteractionsApi.url],
     resourceSpecificConsent: ["AiEnterpriseInteraction.Read.User"],
     in: {
       "v1.0": { sources: [...V1_CURRENT, LIFETIMES, RICH, OVERVIEW], seedView: "beta only (seed 004)", resolution: CURRENT_V1 },
@@ -310,6 +315,7 @@ const scenarios: readonly Scenario[] = [
     permissions: perms(null, null, "AiEnterpriseInteraction.Read.All"),
     ...teamsRich,
     clouds: GLOBAL_ONLY, // the Copilot interaction history API: global-only.md
+    pages: [docsPages.aiInteractionsApi.url],
     in: {
       "v1.0": { sources: [...V1_CURRENT, LIFETIMES, RICH, OVERVIEW], seedView: "beta only (seed 004)", resolution: CURRENT_V1 },
       beta: { sources: [S004, LIFETIMES, RICH] },
@@ -359,6 +365,7 @@ const scenarios: readonly Scenario[] = [
     permissions: perms(null, null, "CallRecords.Read.All"),
     ...basic,
     clouds: GLOBAL_AND_US_GOV, // callrecords-callrecord-get (v1.0): global-us.md
+    pages: [docsPages.callRecordsApi.url],
     maxLifetimeMinutes: 4230,
     changeTypes: ["created", "updated"],
     in: { "v1.0": { sources: [...V1_ALL, LIFETIMES, OVERVIEW] }, beta: { sources: [S004, LIFETIMES, OVERVIEW] } },
@@ -392,6 +399,7 @@ const scenarios: readonly Scenario[] = [
         clouds: GLOBAL_ONLY,
         // The recordings and transcripts page: application "OnlineMeeting<Kind>.Read.Chat, OnlineMeeting<Kind>.Read.All".
         alsoAccepted: { application: [`OnlineMeeting${kind}.Read.Chat`] },
+        pages: [RECORDINGS],
         resourceSpecificConsent: [`OnlineMeeting${kind}.Read.Chat`],
         in: { "v1.0": v1, beta: { sources: [S004, LIFETIMES, RICH, RECORDINGS] } },
       },
@@ -436,6 +444,7 @@ const scenarios: readonly Scenario[] = [
           permissions,
           ...teamsRich,
           clouds: GLOBAL_ONLY, // adhoccall-getallrecordings, adhoccall-getalltranscripts (v1.0, beta): global-only.md
+          pages: [docsPages.adhocCallsApi.url],
           in: { beta: { sources: [RECORDINGS, TEAMS_OVERVIEW, LIFETIMES] } },
         }),
       ),
@@ -449,6 +458,7 @@ const scenarios: readonly Scenario[] = [
     permissions: perms(null, null, "Channel.ReadBasic.All, ChannelSettings.Read.All"),
     ...teamsRich,
     alsoAccepted: { application: ["ChannelSettings.ReadWrite.All"] },
+    pages: [TEAMS_CHANNELS],
     in: { "v1.0": { sources: [...V1_ALL, LIFETIMES, RICH], resolution: TEAMS_C2 }, beta: { sources: [S004, LIFETIMES, RICH] } },
   },
   {
@@ -459,6 +469,7 @@ const scenarios: readonly Scenario[] = [
     permissions: perms("Channel.ReadBasic.All, ChannelSettings.Read.All", null, "Channel.ReadBasic.All, ChannelSettings.Read.All"),
     ...teamsRich,
     alsoAccepted: { delegatedWork: ["ChannelSettings.ReadWrite.All"], application: ["ChannelSettings.Read.Group", "ChannelSettings.ReadWrite.Group", "ChannelSettings.ReadWrite.All"] },
+    pages: [TEAMS_CHANNELS],
     resourceSpecificConsent: ["ChannelSettings.Read.Group", "ChannelSettings.ReadWrite.Group"],
     in: { "v1.0": { sources: [...V1_ALL, LIFETIMES, RICH] }, beta: { sources: [S004, LIFETIMES, RICH] } },
   },
@@ -555,6 +566,7 @@ const scenarios: readonly Scenario[] = [
     permissions: perms("Chat.Read, Chat.ReadWrite", null, "Chat.Read.All"),
     ...teamsRich,
     alsoAccepted: { application: ["ChatMessage.Read.Chat"] },
+    pages: [CHAT_MESSAGES],
     resourceSpecificConsent: ["ChatMessage.Read.Chat"],
     query: NO_SELECT,
     in: {
@@ -768,6 +780,7 @@ const scenarios: readonly Scenario[] = [
     alsoAccepted: { delegatedWork: ["HealthMonitoringAlertConfig.Read.All"], application: ["HealthMonitoringAlertConfig.Read.All"] },
     ...basic,
     clouds: GLOBAL_ONLY, // healthmonitoring-healthmonitoringroot-list-alerts (beta): global-only.md
+    pages: [docsPages.healthAlertsApi.url],
     maxLifetimeMinutes: 42300,
     // Overview: "Changes to a specific type of alert: ... with the notificationQueryOptions property in request payload set as $filter=alertType eq '{alertType}'".
     query: { notificationQueryOptions: { rule: "optional", example: "$filter=alertType eq '{alertType}'", source: OVERVIEW } },
@@ -863,6 +876,7 @@ const scenarios: readonly Scenario[] = [
     permissions: perms("Presence.Read.All", null, null),
     ...basic,
     clouds: GLOBAL_ONLY, // presence-get (beta): global-only.md
+    pages: [docsPages.presenceApi.url],
     resourceData: "optional",
     maxLifetimeMinutes: 60,
     changeTypes: ["updated"],
@@ -878,6 +892,7 @@ const scenarios: readonly Scenario[] = [
     permissions: perms(null, null, "Printer.Read.All, Printer.ReadWrite.All"),
     ...basic,
     clouds: GLOBAL_AND_US_GOV, // printer-list-jobs (v1.0, beta): global-us.md
+    pages: [docsPages.printApi.url],
     maxLifetimeMinutes: 4230,
     changeTypes: ["updated"],
     // Print page, JobFetchable: "notificationQueryOptions field needs to be set as "$filter = isFetchable eq true"".
@@ -892,6 +907,7 @@ const scenarios: readonly Scenario[] = [
     permissions: perms(null, null, "PrintTaskDefinition.ReadWrite.All"),
     ...basic,
     clouds: GLOBAL_AND_US_GOV, // printtaskdefinition-list-tasks (beta): global-us.md
+    pages: [docsPages.printApi.url],
     maxLifetimeMinutes: 4230,
     changeTypes: ["created"],
     // Universal Print, so notificationQueryOptions is allowed (subscription resource page); the print page sets none.
@@ -906,6 +922,7 @@ const scenarios: readonly Scenario[] = [
     permissions: perms("SecurityEvents.ReadWrite.All", null, "SecurityEvents.ReadWrite.All"),
     ...basic,
     clouds: GLOBAL_AND_US_GOV, // alert-list (v1.0, beta): global-us.md
+    pages: [docsPages.alertsApi.url],
     maxLifetimeMinutes: 43200,
     in: { "v1.0": { sources: [...V1_ALL, LIFETIMES] }, beta: { sources: [S004, LIFETIMES] } },
   },
@@ -917,6 +934,7 @@ const scenarios: readonly Scenario[] = [
     permissions: perms(null, null, "Team.ReadBasic.All, TeamSettings.Read.All"),
     ...teamsRich,
     alsoAccepted: { application: ["TeamSettings.ReadWrite.All"] },
+    pages: [TEAMS_CHANNELS],
     in: {
       "v1.0": {
         sources: [...V1_ALL, LIFETIMES, RICH],
@@ -934,6 +952,7 @@ const scenarios: readonly Scenario[] = [
     permissions: perms("Team.ReadBasic.All, TeamSettings.Read.All", null, "Team.ReadBasic.All, TeamSettings.Read.All"),
     ...teamsRich,
     alsoAccepted: { delegatedWork: ["TeamSettings.ReadWrite.All"], application: ["TeamSettings.Read.Group", "TeamSettings.ReadWrite.Group", "TeamSettings.ReadWrite.All"] },
+    pages: [TEAMS_CHANNELS],
     resourceSpecificConsent: ["TeamSettings.Read.Group", "TeamSettings.ReadWrite.Group"],
     in: { "v1.0": { sources: [...V1_ALL, LIFETIMES, RICH] }, beta: { sources: [S004, LIFETIMES, RICH] } },
   },
@@ -1134,7 +1153,9 @@ const scenarios: readonly Scenario[] = [
 ];
 
 function expand(scenario: Scenario): ResourceRule[] {
-  const { in: versions, variant, ...shared } = scenario;
+  const { in: versions, variant, pages = [], ...shared } = scenario;
+  // The Teams resources take their clouds from Teams' national-cloud page.
+  const cited = [...pages, ...((teamsResourceTypes as readonly string[]).includes(shared.resourceType) ? [TEAMS_CLOUDS] : [])];
   return (Object.entries(versions) as [ApiVersion, VersionSpecific][]).map(([apiVersion, specific]) => {
     const paths = specific.paths ?? shared.paths;
     return {
@@ -1145,7 +1166,8 @@ function expand(scenario: Scenario): ResourceRule[] {
       clouds: shared.paymentModels === "none" ? shared.clouds : paymentModelRules.clouds,
       id: `${apiVersion}/${shared.resourceType}/${variant ?? (paths[0] ?? "").split("?")[0]}`,
       apiVersion,
-      checkedAgainst: specific.sources.map((source) => ({ source, dated: datedSource(source) })),
+      sources: [...new Set([...specific.sources, ...cited])],
+      checkedAgainst: [...new Set([...specific.sources, ...cited])].map((source) => ({ source, dated: datedSource(source) })),
       checkedOn: tableCheckedOn,
     };
   });
