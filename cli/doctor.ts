@@ -17,8 +17,8 @@ import { signInBlocked, stackLocation } from "./status";
 export interface DoctorProblem {
   /** The subscriptions it concerns, by name in the program. */
   subscriptions: string[];
-  /** What is checked: credentials, permissions, notificationUrl, lifecycleNotificationUrl. */
-  check: "credentials" | "permissions" | "notificationUrl" | "lifecycleNotificationUrl";
+  /** What is checked: the stack's state file, credentials, permissions, notificationUrl, lifecycleNotificationUrl. */
+  check: "state" | "credentials" | "permissions" | "notificationUrl" | "lifecycleNotificationUrl";
   /** The whole line, fix included. */
   line: string;
 }
@@ -30,13 +30,21 @@ export interface DoctorReport {
   notes: string[];
   /** What Graph decides instead of the rule table (a resource path let through by allowUndocumentedResource); not a problem. */
   warnings: string[];
+  /** The damaged state sidecars --repair-state moved aside, and where each went. */
+  repaired: { from: string; to: string }[];
 }
 
 export const doctorCommand: CommandSpec = {
   summary: "Check each subscription of a stack: its app's credentials, the token's permissions, and each endpoint against Graph's validation request.",
-  synopsis: "[--stack NAME] [--cwd DIR] [--show-secrets]",
+  synopsis: "[--stack NAME] [--cwd DIR] [--show-secrets] [--repair-state]",
   options: {
     ...stackSelectionOptions,
+    "repair-state": {
+      type: "boolean",
+      description:
+        "When the stack cannot be loaded because a killed run left the file backend's metadata sidecar empty (failed to load checkpoint: EOF), " +
+        "move that sidecar aside (kept, renamed .damaged-<time>) so the stack loads again, then check the stack as usual.",
+    },
     "show-secrets": {
       type: "boolean",
       description:
@@ -64,7 +72,10 @@ export const doctorCommand: CommandSpec = {
 
 async function doctorCommandLine({ values }: ParsedCommandLine, out: CliOutput): Promise<number> {
   const location = stackLocation(values);
-  const report = await doctor(location);
+  const report = await doctor(location, { repairState: values["repair-state"] === true });
+  for (const { from, to } of report.repaired) {
+    out.stdout(`repaired: moved the damaged state sidecar '${from}' to '${to}' (kept); next: pulumi cancel --yes, then pulumi up --refresh\n`);
+  }
   for (const problem of report.problems) out.stdout(`${problem.line}\n`);
   for (const warning of report.warnings) out.stdout(`warning: ${warning}\n`);
   for (const note of report.notes) out.stderr(`note: ${note}\n`);
@@ -77,10 +88,23 @@ async function doctorCommandLine({ values }: ParsedCommandLine, out: CliOutput):
   return report.problems.length === 0 ? exitCode.ok : exitCode.failed;
 }
 
-export async function doctor(location: StackLocation, options: { endpointTimeoutMs?: number } = {}): Promise<DoctorReport> {
+export async function doctor(location: StackLocation, options: { endpointTimeoutMs?: number; repairState?: boolean } = {}): Promise<DoctorReport> {
   const { readStack } = await import("./stackState");
   const { ProviderContext } = await import("../provider/subscription/context");
-  const stack = await readStack(location);
+  const repaired: DoctorReport["repaired"] = [];
+  let stack: Awaited<ReturnType<typeof readStack>>;
+  try {
+    stack = await readStack(location);
+  } catch (error) {
+    const { damagedCheckpointMessage, describeDamage, findDamagedCheckpoint, moveSidecarsAside } = await import("./checkpointRepair");
+    const damaged = damagedCheckpointMessage.test((error as Error).message) ? await findDamagedCheckpoint(location.cwd ?? process.cwd(), location.stack) : undefined;
+    if (!damaged) throw error;
+    if (!options.repairState) {
+      return { subscriptionCount: 0, problems: [{ subscriptions: [], check: "state", line: describeDamage(damaged) }], notes: [], warnings: [], repaired };
+    }
+    repaired.push(...moveSidecarsAside(damaged));
+    stack = await readStack(location);
+  }
   const context = ProviderContext.fromConfig(stack.config);
   const problems: DoctorProblem[] = [];
   const notes: string[] = [];
@@ -117,7 +141,7 @@ export async function doctor(location: StackLocation, options: { endpointTimeout
   }
 
   problems.push(...(await endpoints));
-  return { subscriptionCount: stack.subscriptions.length, problems, notes, warnings };
+  return { subscriptionCount: stack.subscriptions.length, problems, notes, warnings, repaired };
 }
 
 /** Subscriptions whose path no row lists: preview let them through only because the program opted in. */

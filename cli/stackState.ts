@@ -51,8 +51,8 @@ const secretSignature = "1b47061264138c4ac30d75fd1eb44270";
 export async function readStack(location: StackLocation): Promise<StackContents> {
   const flags = [...(location.stack ? ["--stack", location.stack] : []), ...(location.showSecrets ? ["--show-secrets"] : []), "--non-interactive"];
   // One after the other, so that a stack that cannot be read fails with the export's message.
-  const exported = await pulumiJson(["stack", "export", ...flags], location.cwd);
-  const config = await pulumiJson(["config", "--json", ...flags], location.cwd);
+  const exported = await runPulumiJson(["stack", "export", ...flags], location.cwd);
+  const config = await runPulumiJson(["config", "--json", ...flags], location.cwd);
   const { parseState } = await import("../provider/subscription/state");
   const values = config as Record<string, { value?: unknown }>;
   const value = (key: string) => (typeof values[key]?.value === "string" ? (values[key].value as string) : undefined);
@@ -99,7 +99,7 @@ function revealed(value: unknown, path: string[], encrypted: string[]): unknown 
 }
 
 /** Runs `pulumi <args>` and parses its JSON output; a failure says what pulumi said. */
-function pulumiJson(args: string[], cwd: string | undefined): Promise<unknown> {
+export function runPulumiJson(args: string[], cwd: string | undefined): Promise<unknown> {
   const command = `pulumi ${args.filter((arg) => arg !== "--non-interactive").join(" ")}`;
   return new Promise((resolve, reject) => {
     // The environment is passed on as is: PULUMI_BACKEND_URL, the passphrase and PATH decide what pulumi reads.

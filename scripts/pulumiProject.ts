@@ -69,6 +69,12 @@ export interface PulumiProjectOptions {
   passphrase?: string;
   /** The directory holding `pulumi` and `pulumi-language-nodejs` (default: pulumiCliDir()). */
   cliDir?: string;
+  /**
+   * PULUMI_BACKEND_URL instead of the file backend in backendDir without sidecars: `file://<dir>` as users have it by
+   * default, or `azblob://…`, with `backendEnv` (AZURE_STORAGE_ACCOUNT, AZURE_STORAGE_KEY) for it.
+   */
+  backendUrl?: string;
+  backendEnv?: Record<string, string>;
 }
 
 /** Config values as `{"key": value}`; `{"secret": value}` stores it encrypted. Objects are stored as JSON. */
@@ -111,7 +117,8 @@ export class PulumiProject {
       // atomically, so a SIGKILL at that moment left it empty and every later command failed with
       // "failed to load checkpoint: EOF" (killedRun.test.ts, once in a cold CI run). The state file itself is
       // written to a temporary file and renamed.
-      PULUMI_BACKEND_URL: `file://${this.backendDir}?metadata=skip`,
+      PULUMI_BACKEND_URL: this.options.backendUrl ?? `file://${this.backendDir}?metadata=skip`,
+      ...this.options.backendEnv,
       PULUMI_HOME: pulumiHome,
       PULUMI_SKIP_UPDATE_CHECK: "true",
       PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",

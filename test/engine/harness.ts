@@ -122,6 +122,12 @@ export async function startWorld(options: { clients?: EmulatorClientOptions[]; g
   return world;
 }
 
+function backendOf(backend: StackOptions["backend"]): { backendUrl?: string; backendEnv?: Record<string, string> } {
+  if (backend === undefined || backend === "file") return {};
+  if (backend === "file-with-sidecars") return { backendUrl: `file://${backendDir}` };
+  return { backendUrl: backend.url, backendEnv: backend.env };
+}
+
 export function isSubscriptionRequest(requestPath: string): boolean {
   return /^\/(v1\.0|beta)\/subscriptions(\/|\?|$)/.test(requestPath);
 }
@@ -145,6 +151,11 @@ export interface StackOptions {
   config?: Record<string, unknown>;
   /** The project's name when projectDir holds its own Pulumi.yaml (default msgraph-engine-test). */
   projectName?: string;
+  /**
+   * Where the state lives: the file backend without metadata sidecars (default, `?metadata=skip`), the file backend as
+   * users have it by default (`file://<dir>`, with sidecars), or another backend's URL and environment (azblob).
+   */
+  backend?: "file" | "file-with-sidecars" | { url: string; env: Record<string, string> };
 }
 
 export interface RunOptions {
@@ -214,6 +225,7 @@ export class EngineStack {
       pulumiHome,
       passphrase: "engine-tests",
       cliDir: pulumiCliDir(),
+      ...backendOf(options.backend),
     });
   }
 
@@ -262,6 +274,8 @@ export class EngineStack {
       path.join(root, "history", this.project, this.name),
       path.join(root, "backups", this.project, this.name),
       path.join(root, "locks", this.project, this.name),
+      // The CLI keeps locks under the organization: .pulumi/locks/organization/<project>/<stack>.
+      path.join(root, "locks", "organization", this.project, this.name),
     ]) {
       fs.rmSync(leftover, { recursive: true, force: true });
     }
