@@ -60,13 +60,16 @@ export const doctorCommand: CommandSpec = {
     "Prints one line per problem on stdout, naming the subscriptions, what is wrong and the fix, then a summary line; notes on checks that could " +
       "not run go to stderr. The requests come from this machine, not from Microsoft's network: an endpoint reachable only from inside your " +
       "network passes here and still fails Graph.",
+    "A stack the file backend cannot load (failed to load checkpoint: EOF, after a killed run left the state's metadata sidecar empty) is " +
+      "one problem naming the damaged file and the repair; --repair-state applies it and goes on. Resources the rule table does not list " +
+      "(allowUndocumentedResource) are warnings, not problems.",
   ],
   exitCodes: {
-    [exitCode.ok]: "No problem found (or the stack has no subscriptions).",
+    [exitCode.ok]: "No problem found (or the stack has no subscriptions), after --repair-state's repair if it made one.",
     [exitCode.failed]: "At least one problem, printed with its fix; or the stack could not be read.",
     [exitCode.usage]: "Usage error: an unknown option or value, or an argument.",
   },
-  examples: [`${programName} doctor --stack prod`],
+  examples: [`${programName} doctor --stack prod`, `${programName} doctor --stack prod --repair-state`],
   run: doctorCommandLine,
 };
 
