@@ -8,11 +8,13 @@
  * a client secret, so federated-token.sh is run here against stand-ins for the CI systems' OIDC endpoints.
  */
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
+import { startAzurite, type RunningAzurite } from "../../scripts/azurite";
 import { descendantsOf } from "../../scripts/pulumiProject";
 import { describeRequests, repoRoot, startWorld, type EngineStack, type RunResult, type SubscriptionSpecs, type World } from "./harness";
 
@@ -78,7 +80,8 @@ function expectStep(step: Step, code: number): void {
 function cleanEnvironment(base: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const env = { ...base };
   for (const name of Object.keys(env)) {
-    if (/^(GITHUB_|ACTIONS_|TF_BUILD$|AGENT_|SYSTEM_|AZURE_|AZURESUBSCRIPTION_|PIPELINE_|CANCEL_STALE_LOCK$|DRIFT_|FEDERATED_TOKEN_)/.test(name)) delete env[name];
+    // AZURE_STORAGE_* stays: it is the state backend's (azblob), which a pipeline sets as a variable too.
+    if (/^(GITHUB_|ACTIONS_|TF_BUILD$|AGENT_|SYSTEM_|AZURE_(?!STORAGE_)|AZURESUBSCRIPTION_|PIPELINE_|CANCEL_STALE_LOCK$|DRIFT_|FEDERATED_TOKEN_)/.test(name)) delete env[name];
   }
   return env;
 }
@@ -230,12 +233,23 @@ describe("federated-token.sh", () => {
 
 describe("the pipelines' shell steps against the emulator", () => {
   let world: World;
+  /** Azure Blob Storage (Azurite) as the stacks' shared backend, started and stopped here like the emulator. */
+  let azurite: RunningAzurite;
   beforeAll(async () => {
     world = await startWorld();
+    azurite = await startAzurite({ location: fs.mkdtempSync(path.join(os.tmpdir(), "azurite-")) });
   }, 120_000);
   afterAll(async () => {
+    await azurite?.close();
     await world?.close();
   });
+
+  type Backend = "file" | "azblob";
+  /** A stack on the file backend, or in a container of its own on Azure Blob Storage (azblob://). */
+  async function stackOn(backend: Backend, name: string): Promise<EngineStack> {
+    if (backend === "file") return world.stack(name);
+    return world.stack(name, { backend: await azurite.backend(name.toLowerCase().replace(/[^a-z0-9-]/g, "-")) });
+  }
 
   /** Runs renew.sh or drift.sh on the stack as a pipeline does; `summary` is the job summary it wrote. */
   async function pipelineStep(script: "renew.sh" | "drift.sh", stack: EngineStack, env: Record<string, string> = {}): Promise<Step & { summary: string }> {
@@ -255,8 +269,9 @@ describe("the pipelines' shell steps against the emulator", () => {
 
   const writes = () => describeRequests(world.subscriptionRequests().filter((r) => r.method !== "GET"));
 
-  it("renew.sh creates, drift.sh passes; drift made behind Pulumi's back fails drift.sh with exit 7 and a summary naming it; renew.sh repairs it and renews what is due", async () => {
-    const stack = world.stack("pipelines");
+  it.each(["file", "azblob"] as const)("on %s state: renew.sh creates, drift.sh passes; drift made behind Pulumi's back fails drift.sh with exit 7 and a summary naming it; renew.sh repairs it and renews what is due", async (backend) => {
+    world.admin.reset(); // the same resources on each backend: the other backend's run must not leave them in Graph
+    const stack = await stackOn(backend, `pipelines-${backend}`);
     const specs: SubscriptionSpecs = {
       watched: {
         resource: "groups", changeType: "updated,deleted", notificationUrl: world.webhook("pipelines-groups"),
@@ -324,8 +339,8 @@ describe("the pipelines' shell steps against the emulator", () => {
     expect(step.stdout).toContain(`::error title=Microsoft Graph subscriptions::the drift check of stack ${stack.name} could not run`);
   }, 120_000);
 
-  it("a renewal killed mid-way leaves the stack locked: renew.sh says to run pulumi cancel, and with CANCEL_STALE_LOCK=true does so and recovers with no orphan", async () => {
-    const stack = world.stack("pipelines-killed");
+  it.each(["file", "azblob"] as const)("on %s state: a renewal killed mid-way leaves the stack locked: renew.sh says to run pulumi cancel, and with CANCEL_STALE_LOCK=true does so and recovers with no orphan", async (backend) => {
+    const stack = await stackOn(backend, `pipelines-killed-${backend}`);
     const before = new Set(world.admin.listSubscriptions().map((s) => s.id));
     const mine = () => world.admin.listSubscriptions().filter((s) => !before.has(s.id));
     const specs: SubscriptionSpecs = Object.fromEntries(
@@ -349,4 +364,95 @@ describe("the pipelines' shell steps against the emulator", () => {
     expect(Object.keys(state).sort()).toEqual(Object.keys(specs).sort());
     expect(mine().map((s) => s.id).sort()).toEqual(Object.values(state).sort());
   }, 300_000);
+
+  /** A group id of its own for each stack and index: stacks of one world share one Graph. */
+  const groupId = (name: string, i: number) => createHash("sha256").update(`${name}/${i}`).digest("hex").slice(0, 32).replace(/^(.{8})(.{4})(.{4})(.{4})(.{12})$/, "$1-$2-$3-$4-$5");
+
+  /** Four groups on one stack, created, then due for renewal: the work two runs at once would both try to do. */
+  async function dueStack(backend: Backend, name: string): Promise<{ stack: EngineStack; specs: SubscriptionSpecs; ids: Record<string, string> }> {
+    const stack = await stackOn(backend, name);
+    const specs: SubscriptionSpecs = Object.fromEntries(
+      Array.from({ length: 4 }, (_, i) => [
+        `group${i}`,
+        { resource: `groups/${groupId(name, i)}`, changeType: "updated", notificationUrl: world.webhook(`${name}-${i}`), lifetimeMinutes: 180, renewBeforeMinutes: 60 },
+      ]),
+    );
+    await stack.configure(specs);
+    expectStep(await pipelineStep("renew.sh", stack), 0);
+    world.admin.advanceClock(130); // 50 of 180 minutes left, renewBeforeMinutes 60: all four due
+    return { stack, specs, ids: await stack.stateIds() };
+  }
+
+  /** Graph and the state agree: every declared subscription once, in the state, nothing else of this stack's in Graph. */
+  async function expectAgreement(stack: EngineStack, specs: SubscriptionSpecs): Promise<void> {
+    const state = await stack.stateIds();
+    expect(Object.keys(state).sort()).toEqual(Object.keys(specs).sort());
+    const mine = world.admin.listSubscriptions().filter((subscription) => Object.values(specs).some((spec) => spec.resource === subscription.resource));
+    expect(mine.map((subscription) => subscription.id).sort()).toEqual(Object.values(state).sort());
+  }
+
+  it.each(["file", "azblob"] as const)(
+    "on %s state: two renewals that start at the same moment do the work once; the one that finds the stack locked says so plainly, or waits with WAIT_FOR_LOCK_SECONDS",
+    async (backend) => {
+      const { stack, specs, ids } = await dueStack(backend, `pipelines-twice-${backend}`);
+      const patches = () => world.subscriptionRequests().filter((entry) => entry.method === "PATCH" && entry.status === 200).map((entry) => entry.path.split("/").pop());
+
+      // Without waiting: whatever the interleaving, a run either renews or stops at the other's lock with what to do.
+      world.admin.clearRequestLog();
+      const runs = await Promise.all([pipelineStep("renew.sh", stack), pipelineStep("renew.sh", stack)]);
+      for (const run of runs) {
+        expect(run.timedOut).toBe(false);
+        if (run.code !== 0) {
+          expect(run.output).toMatch(/the stack is currently locked|Another update is currently in progress/);
+          expect(run.summary).toContain("If another run is updating it (two pipeline runs at once), let that run finish");
+        }
+      }
+      // Each due subscription renewed at most once, whichever run did it, and nothing created.
+      expect(new Set(patches()).size).toBe(patches().length);
+      expect(world.subscriptionRequests().filter((entry) => entry.method === "POST")).toEqual([]);
+      await expectAgreement(stack, specs);
+
+      // Waiting: both runs end well, the work is done exactly once.
+      world.admin.advanceClock(130);
+      world.admin.clearRequestLog();
+      const waiting = await Promise.all([
+        pipelineStep("renew.sh", stack, { WAIT_FOR_LOCK_SECONDS: "180" }),
+        pipelineStep("renew.sh", stack, { WAIT_FOR_LOCK_SECONDS: "180" }),
+      ]);
+      for (const run of waiting) expectStep(run, 0);
+      expect(patches().sort()).toEqual(Object.values(ids).sort());
+      expect(world.subscriptionRequests().filter((entry) => entry.method === "POST")).toEqual([]);
+      await expectAgreement(stack, specs);
+      expectStep(await pipelineStep("drift.sh", stack), 0);
+    },
+    600_000,
+  );
+
+  it("on azblob state, a fresh clone of the program with no local state finds the stack, renews and destroys it, and creates nothing twice", async () => {
+    const { stack, specs, ids } = await dueStack("azblob", "pipelines-clone");
+    // A fresh checkout: the project's committed files (Pulumi.yaml and the stack's config file), nothing else.
+    const clone = fs.mkdtempSync(path.join(os.tmpdir(), "msgraph-clone-"));
+    for (const name of fs.readdirSync(stack.projectDir).filter((file) => /^Pulumi(\.[\w-]+)?\.yaml$/.test(file))) {
+      fs.copyFileSync(path.join(stack.projectDir, name), path.join(clone, name));
+    }
+    const backend = await azurite.backend("pipelines-clone");
+    const fresh = world.stack(stack.name, { projectDir: clone, backend });
+    try {
+      world.admin.clearRequestLog();
+      const renewed = await pipelineStep("renew.sh", fresh);
+      expectStep(renewed, 0);
+      const writes = world.subscriptionRequests().filter((entry) => entry.method !== "GET");
+      expect(writes.filter((entry) => entry.method === "POST")).toEqual([]);
+      expect(writes.map((entry) => entry.path.split("/").pop()).sort()).toEqual(Object.values(ids).sort());
+      await expectAgreement(fresh, specs);
+
+      world.admin.clearRequestLog();
+      const destroyed = await fresh.destroy();
+      expect(destroyed.code).toBe(0);
+      expect(world.subscriptionRequests().filter((entry) => entry.method === "DELETE").length).toBe(4);
+      expect(world.admin.listSubscriptions().filter((subscription) => Object.values(ids).includes(subscription.id))).toEqual([]);
+    } finally {
+      fs.rmSync(clone, { recursive: true, force: true });
+    }
+  }, 600_000);
 });

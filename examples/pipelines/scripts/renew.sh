@@ -10,6 +10,10 @@
 #   CANCEL_STALE_LOCK   "true": when the stack is locked, lift the lock with `pulumi cancel` and try once
 #                       more. Only where nothing else updates this stack while the pipeline runs (both
 #                       example pipelines run one update at a time): a run that was killed leaves its lock.
+#   WAIT_FOR_LOCK_SECONDS  when the stack is locked by another run, try again every 10 seconds for up to this
+#                       many seconds before giving up (default 0: fail at once with what to do). For pipelines
+#                       that may start a run while another still holds the stack; never combine with
+#                       CANCEL_STALE_LOCK, which would lift the other run's lock.
 #   PIPELINE_SUMMARY_FILE  Markdown summary file (default: GitHub's or Azure DevOps's, see report.sh)
 # plus whatever the provider and the backend read (msgraph:* config or MSGRAPH_*/AZURE_* variables).
 #
@@ -34,6 +38,18 @@ up() {
 up
 status=$?
 recovered=""
+waited=0
+wait_limit="${WAIT_FOR_LOCK_SECONDS:-0}"
+while [ "$status" -ne 0 ] && stack_locked "$work/up.log" && [ "$waited" -lt "$wait_limit" ]; do
+  echo "renew: the stack is locked by another run; trying again in 10 seconds (waited ${waited}s of ${wait_limit}s)"
+  sleep 10
+  waited=$((waited + 10))
+  up
+  status=$?
+done
+if [ "$waited" -gt 0 ]; then
+  recovered="The stack was locked by another run; this run waited ${waited} seconds for it (WAIT_FOR_LOCK_SECONDS=${wait_limit})."
+fi
 if [ "$status" -ne 0 ] && stack_locked "$work/up.log" && [ "${CANCEL_STALE_LOCK:-}" = "true" ]; then
   echo "renew: the stack is locked and CANCEL_STALE_LOCK=true: lifting the lock a killed run left, then running again"
   pulumi cancel --yes --non-interactive --stack "$stack" --cwd "$project_dir"

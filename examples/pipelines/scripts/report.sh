@@ -48,7 +48,10 @@ stack_locked() {
 # What to do about a lock that a killed run left (the README, "Interrupted runs").
 lock_advice() {
   cat <<ADVICE
-The stack is locked. If no other \`pulumi\` command is running on it, a killed run left the lock:
+The stack is locked. If another run is updating it (two pipeline runs at once), let that run finish and run
+this one again; set WAIT_FOR_LOCK_SECONDS to make renew.sh wait by itself, and serialise runs per stack (the
+example pipelines do: GitHub Actions \`concurrency\`, an Azure DevOps exclusive lock). If no other \`pulumi\`
+command is running on it, a killed run left the lock:
 lift it with \`pulumi cancel --yes --stack $1\`, then run \`pulumi up --refresh --yes --stack $1\`.
 The refresh takes back any subscription the killed run created but did not record. Pipelines that
 never run two updates of this stack at once can set CANCEL_STALE_LOCK=true to do this by themselves.
