@@ -4,7 +4,11 @@
  * own throttle. After every step it compares the stack's state with what the emulator holds, and writes
  * the figures to RELIABILITY.md (nobody types them).
  *
- *   npm run reliability [-- --subscriptions 50] [-- --load 1000] [-- --no-load] [-- --out RELIABILITY.md]
+ *   npm run reliability [-- --subscriptions 50] [-- --load 1000] [-- --no-load] [-- --kill-runs 3] [-- --out RELIABILITY.md]
+ *
+ * The killed run is repeated (--kill-runs) on each place users keep state: the file backend in its safe form
+ * (`?metadata=skip`), the file backend as it comes (with metadata sidecars; a damaged sidecar is repaired with
+ * `msgraph-subscriptions doctor --repair-state`, the documented repair), and Azure Blob Storage (Azurite).
  *
  * Exits 1 when any step failed or left an orphan or a missing subscription.
  */
@@ -14,7 +18,8 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { providerEnvironment, providerStackConfig, startEmulator, startWebhookReceiver, type FaultSpec, type RunningEmulator } from "../emulator";
 import { graphLimits } from "../provider/limits";
-import { PulumiProject, repoRoot, type RunResult } from "./pulumiProject";
+import { startAzurite, type RunningAzurite } from "./azurite";
+import { nodeBinary, PulumiProject, repoRoot, runProcess, type RunResult } from "./pulumiProject";
 
 interface Scenario {
   name: string;
@@ -74,17 +79,21 @@ async function main(): Promise<void> {
       subscriptions: { type: "string", default: "50" },
       load: { type: "string", default: "1000" },
       "no-load": { type: "boolean" },
+      "kill-runs": { type: "string", default: "3" },
       out: { type: "string", default: path.join(repoRoot, "RELIABILITY.md") },
     },
   });
   const count = Number(values.subscriptions);
   const killedCount = 60;
   const loadCount = values["no-load"] ? 0 : Number(values.load);
+  const killRuns = Number(values["kill-runs"]);
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "msgraph-reliability-"));
   const emulator = await startEmulator({ stateDir: path.join(workDir, "emulator"), throttle: true });
   const receiver = await startWebhookReceiver({ stateDir: path.join(workDir, "emulator") });
   const rows: Array<{ scenario: string; figures: StepFigures[] }> = [];
+  const kills: KillFigures[] = [];
   let failed = false;
+  let azurite: RunningAzurite | undefined;
   try {
     for (const [index, scenario] of scenarios.entries()) {
       process.stdout.write(`reliability: ${new Date().toISOString()} ${scenario.name}\n`);
@@ -95,7 +104,16 @@ async function main(): Promise<void> {
     process.stdout.write(`reliability: killed runs (${killedCount} subscriptions, SIGKILL once half are created)\n`);
     const killed = await killedRun(emulator, newProject(workDir, "killed"), specs(killedCount, receiver.url, "k1"));
     rows.push({ scenario: `killed run: SIGKILL of pulumi up (and its plugins) once ${killedCount / 2} of ${killedCount} exist, pulumi cancel, then up --refresh`, figures: killed });
-    fs.writeFileSync(values.out!, report(count, rows, 0, []));
+    azurite = await startAzurite({ location: path.join(workDir, "azurite") });
+    for (const backend of killBackends) {
+      for (let run = 1; run <= killRuns; run++) {
+        process.stdout.write(`reliability: killed run ${run} of ${killRuns} on ${backend}\n`);
+        const name = `kill-${backend.replace(/[^a-z]/g, "")}-${run}`;
+        const project = await projectOn(backend, name);
+        kills.push({ backend, run, ...(await killedAndRecovered(emulator, project, specs(killedCount, receiver.url, `k${kills.length + 2}`))) });
+      }
+    }
+    fs.writeFileSync(values.out!, report(count, rows, 0, [], kills));
     let load: StepFigures[] = [];
     if (loadCount > 0) {
       process.stdout.write(`reliability: load test of ${loadCount} subscriptions under Graph's throttle\n`);
@@ -103,15 +121,29 @@ async function main(): Promise<void> {
       load = await upAndDestroy(emulator, project, specs(loadCount, receiver.url, "load"), [], ["up", "preview --refresh", "destroy"]);
     }
     // A killed step is expected to end non-zero and out of step with Graph: the next step must repair it.
-    failed = [...rows.flatMap((row) => row.figures), ...load].filter((step) => !step.step.startsWith("up, killed")).some((step) => step.exit !== 0 || step.orphans > 0 || step.missing > 0);
-    fs.writeFileSync(values.out!, report(count, rows, loadCount, load));
+    failed =
+      [...rows.flatMap((row) => row.figures), ...load].filter((step) => !step.step.startsWith("up, killed")).some((step) => step.exit !== 0 || step.orphans > 0 || step.missing > 0) ||
+      kills.some((kill) => kill.recoveryExit !== 0 || kill.orphans > 0 || kill.missing > 0 || kill.duplicates > 0 || kill.destroyExit !== 0);
+    fs.writeFileSync(values.out!, report(count, rows, loadCount, load, kills));
     process.stdout.write(`reliability: wrote ${values.out}${failed ? " (with failures)" : ""}\n`);
   } finally {
+    await azurite?.close();
     await receiver.close();
     await emulator.close();
     fs.rmSync(workDir, { recursive: true, force: true });
   }
   process.exitCode = failed ? 1 : 0;
+
+  async function projectOn(backend: KillBackend, name: string): Promise<PulumiProject> {
+    const dir = path.join(workDir, name);
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: msgraph-reliability\nruntime: nodejs\nmain: ${JSON.stringify(programDir)}\n`);
+    const base = { dir, stack: name, pulumiHome: path.join(workDir, "pulumi-home"), passphrase: "reliability" };
+    if (backend === "file, safe form (?metadata=skip)") return new PulumiProject({ ...base, backendDir: path.join(workDir, "backend") });
+    if (backend === "file, as it comes (metadata sidecars)") return new PulumiProject({ ...base, backendDir: path.join(workDir, "backend-sidecars"), backendUrl: `file://${path.join(workDir, "backend-sidecars")}` });
+    const { url, env } = await azurite!.backend(name);
+    return new PulumiProject({ ...base, backendDir: path.join(workDir, "unused"), backendUrl: url, backendEnv: env });
+  }
 
   function newProject(root: string, name: string): PulumiProject {
     const dir = path.join(root, name);
@@ -214,6 +246,59 @@ async function killedRun(emulator: RunningEmulator, project: PulumiProject, gene
   return figures;
 }
 
+const killBackends = ["file, safe form (?metadata=skip)", "file, as it comes (metadata sidecars)", "Azure Blob Storage (azblob://, Azurite)"] as const;
+type KillBackend = (typeof killBackends)[number];
+
+interface KillFigures {
+  backend: KillBackend;
+  run: number;
+  /** How many of the declared subscriptions Graph had when the kill landed. */
+  createdAtKill: number;
+  /** Whether the stack could be loaded after the kill, and what doctor did when it could not. */
+  loadable: boolean;
+  repaired: boolean;
+  recoveryExit: number;
+  orphans: number;
+  missing: number;
+  /** Subscriptions in Graph on the same resource more than once. */
+  duplicates: number;
+  destroyExit: number;
+  leftAfterDestroy: number;
+}
+
+/**
+ * One killed run as a user meets it: SIGKILL once half exist; if the stack cannot be loaded (the file backend's
+ * damaged sidecar), the documented repair, `msgraph-subscriptions doctor --repair-state`; then pulumi cancel,
+ * up --refresh, and destroy. Graph starts empty for each run.
+ */
+async function killedAndRecovered(emulator: RunningEmulator, project: PulumiProject, generated: Generated): Promise<Omit<KillFigures, "backend" | "run">> {
+  emulator.admin.reset();
+  const subscriptions = namesOf(generated);
+  await project.setConfig(stackConfig(emulator, generated));
+  const env = { NODE_EXTRA_CA_CERTS: emulator.caFile };
+  const half = Object.keys(subscriptions).length / 2;
+  await project.upKilledWhen(() => emulator.admin.listSubscriptions().length >= half, [], { env });
+  const createdAtKill = emulator.admin.listSubscriptions().length;
+  const loadable = (await project.pulumi(["stack", "export"])).code === 0;
+  let repaired = false;
+  if (!loadable) {
+    const doctor = await runProcess(nodeBinary(), [path.join(repoRoot, "dist", "cli", "main.js"), "doctor", "--repair-state", "--stack", project.stack, "--cwd", project.dir], {
+      cwd: project.dir,
+      env: project.environment({ ...env, ...providerEnvironment(emulator) }),
+    });
+    repaired = /^repaired: /m.test(doctor.stdout);
+    if (!repaired) process.stderr.write(`doctor --repair-state did not repair:\n${doctor.output}\n`);
+  }
+  await project.cancel();
+  const recovery = await project.up(["--refresh"], { env });
+  if (recovery.code !== 0) process.stderr.write(`up --refresh exited ${recovery.code}:\n${recovery.output.slice(-4000)}\n`);
+  const { orphans, missing } = await compare(emulator, project, subscriptions);
+  const resources = emulator.admin.listSubscriptions().map((subscription) => subscription.resource);
+  const duplicates = resources.length - new Set(resources).size;
+  const destroy = await project.destroy([], { env });
+  return { createdAtKill, loadable, repaired, recoveryExit: recovery.code, orphans, missing, duplicates, destroyExit: destroy.code, leftAfterDestroy: emulator.admin.listSubscriptions().length };
+}
+
 /** Requests, faults and retries from the emulator's log; orphans and missing from state against Graph. */
 async function compare(emulator: RunningEmulator, project: PulumiProject, declared: Record<string, unknown>): Promise<Omit<StepFigures, "step" | "exit" | "seconds">> {
   await settle(emulator);
@@ -236,7 +321,7 @@ async function settle(emulator: RunningEmulator): Promise<void> {
   if (emulator.admin.stats().faults.served.slow > 0) await new Promise((resolve) => setTimeout(resolve, slowest + 500));
 }
 
-function report(count: number, rows: Array<{ scenario: string; figures: StepFigures[] }>, loadCount: number, load: StepFigures[]): string {
+function report(count: number, rows: Array<{ scenario: string; figures: StepFigures[] }>, loadCount: number, load: StepFigures[], kills: KillFigures[] = []): string {
   const { windowSeconds, requestsPerWindow } = graphLimits.subscriptionThrottle;
   const line = (cells: Array<string | number>) => `| ${cells.join(" | ")} |`;
   const lines = [
@@ -262,6 +347,25 @@ function report(count: number, rows: Array<{ scenario: string; figures: StepFigu
     ...scenarios.map((s) => `- ${s.name}: \`${JSON.stringify(s.faults)}\``),
     "",
   ];
+  if (kills.length > 0) {
+    const byBackend = killBackends.map((backend) => {
+      const runs = kills.filter((kill) => kill.backend === backend);
+      const good = runs.filter((kill) => kill.recoveryExit === 0 && kill.orphans === 0 && kill.missing === 0 && kill.duplicates === 0 && kill.destroyExit === 0 && kill.leftAfterDestroy === 0);
+      return `- ${backend}: ${good.length} of ${runs.length} runs recovered with 0 orphans, 0 missing and 0 duplicates; the stack could not be loaded after ${runs.filter((kill) => !kill.loadable).length} kill(s), and doctor --repair-state repaired ${runs.filter((kill) => kill.repaired).length}.`;
+    });
+    lines.push(
+      "## Killed runs, on each place users keep state",
+      "",
+      "Each run: 60 subscriptions, `pulumi up` killed with SIGKILL (with its plugins) once half exist; if the stack cannot be loaded, `msgraph-subscriptions doctor --repair-state`; then `pulumi cancel`, `pulumi up --refresh` and `pulumi destroy`. Graph starts empty for each run. Where the kill lands varies from run to run, so the damaged sidecar (file backend as it comes) shows up only in some runs.",
+      "",
+      ...byBackend,
+      "",
+      line(["Backend", "Run", "Created at the kill", "Stack loadable after the kill", "doctor --repair-state", "up --refresh exit", "Orphans", "Missing", "Duplicates", "destroy exit", "Left after destroy"]),
+      line(["---", "---:", "---:", "---", "---", "---:", "---:", "---:", "---:", "---:", "---:"]),
+      ...kills.map((k) => line([k.backend, k.run, k.createdAtKill, k.loadable ? "yes" : "no", k.loadable ? "-" : k.repaired ? "repaired" : "FAILED", k.recoveryExit, k.orphans, k.missing, k.duplicates, k.destroyExit, k.leftAfterDestroy])),
+      "",
+    );
+  }
   if (loadCount > 0) {
     const writesLowerBound = Math.ceil(loadCount / requestsPerWindow.write) * windowSeconds;
     lines.push(

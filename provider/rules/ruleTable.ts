@@ -849,6 +849,9 @@ const scenarios: readonly Scenario[] = [
     documentedAs: ["online meeting", "onlineMeeting", "reunión en línea"],
     permissions: perms(null, null, "OnlineMeetings.Read.All, OnlineMeetings.ReadWrite.All"),
     ...teamsRich,
+    // A cloud-communications API, not one of the "Microsoft Teams APIs" Teams' national-cloud page withholds from China, and no
+    // stored version of its API page states its clouds: offered everywhere, as before.
+    clouds: allClouds,
     maxLifetimeMinutes: 4230,
     query: NO_SELECT,
     in: {
