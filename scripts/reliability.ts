@@ -110,7 +110,8 @@ async function main(): Promise<void> {
         process.stdout.write(`reliability: killed run ${run} of ${killRuns} on ${backend}\n`);
         const name = `kill-${backend.replace(/[^a-z]/g, "")}-${run}`;
         const project = await projectOn(backend, name);
-        kills.push({ backend, run, ...(await killedAndRecovered(emulator, project, specs(killedCount, receiver.url, `k${kills.length + 2}`))) });
+        const emptySidecar = backend === "file, as it comes, sidecar left empty by the kill";
+        kills.push({ backend, run, ...(await killedAndRecovered(emulator, project, specs(killedCount, receiver.url, `k${kills.length + 2}`), emptySidecar)) });
       }
     }
     fs.writeFileSync(values.out!, report(count, rows, 0, [], kills));
@@ -140,7 +141,7 @@ async function main(): Promise<void> {
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), `name: msgraph-reliability\nruntime: nodejs\nmain: ${JSON.stringify(programDir)}\n`);
     const base = { dir, stack: name, pulumiHome: path.join(workDir, "pulumi-home"), passphrase: "reliability" };
     if (backend === "file, safe form (?metadata=skip)") return new PulumiProject({ ...base, backendDir: path.join(workDir, "backend") });
-    if (backend === "file, as it comes (metadata sidecars)") return new PulumiProject({ ...base, backendDir: path.join(workDir, "backend-sidecars"), backendUrl: `file://${path.join(workDir, "backend-sidecars")}` });
+    if (backend.startsWith("file, as it comes")) return new PulumiProject({ ...base, backendDir: path.join(workDir, "backend-sidecars"), backendUrl: `file://${path.join(workDir, "backend-sidecars")}` });
     const { url, env } = await azurite!.backend(name);
     return new PulumiProject({ ...base, backendDir: path.join(workDir, "unused"), backendUrl: url, backendEnv: env });
   }
@@ -246,7 +247,13 @@ async function killedRun(emulator: RunningEmulator, project: PulumiProject, gene
   return figures;
 }
 
-const killBackends = ["file, safe form (?metadata=skip)", "file, as it comes (metadata sidecars)", "Azure Blob Storage (azblob://, Azurite)"] as const;
+const killBackends = [
+  "file, safe form (?metadata=skip)",
+  "file, as it comes (metadata sidecars)",
+  // A kill lands on the sidecar's rewrite only sometimes (2 of 4 when measured); this one leaves it as such a kill does.
+  "file, as it comes, sidecar left empty by the kill",
+  "Azure Blob Storage (azblob://, Azurite)",
+] as const;
 type KillBackend = (typeof killBackends)[number];
 
 interface KillFigures {
@@ -271,7 +278,7 @@ interface KillFigures {
  * damaged sidecar), the documented repair, `msgraph-subscriptions doctor --repair-state`; then pulumi cancel,
  * up --refresh, and destroy. Graph starts empty for each run.
  */
-async function killedAndRecovered(emulator: RunningEmulator, project: PulumiProject, generated: Generated): Promise<Omit<KillFigures, "backend" | "run">> {
+async function killedAndRecovered(emulator: RunningEmulator, project: PulumiProject, generated: Generated, emptySidecar = false): Promise<Omit<KillFigures, "backend" | "run">> {
   emulator.admin.reset();
   const subscriptions = namesOf(generated);
   await project.setConfig(stackConfig(emulator, generated));
@@ -279,6 +286,7 @@ async function killedAndRecovered(emulator: RunningEmulator, project: PulumiProj
   const half = Object.keys(subscriptions).length / 2;
   await project.upKilledWhen(() => emulator.admin.listSubscriptions().length >= half, [], { env });
   const createdAtKill = emulator.admin.listSubscriptions().length;
+  if (emptySidecar) fs.writeFileSync(path.join(project.backendDir, ".pulumi", "stacks", "msgraph-reliability", `${project.stack}.json.attrs`), "");
   const loadable = (await project.pulumi(["stack", "export"])).code === 0;
   let repaired = false;
   if (!loadable) {
