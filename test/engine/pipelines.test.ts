@@ -346,7 +346,7 @@ describe("the pipelines' shell steps against the emulator", () => {
     const specs: SubscriptionSpecs = Object.fromEntries(
       Array.from({ length: 4 }, (_, i) => [
         `group${i}`,
-        { resource: `groups/5c0f0e1a-0000-4000-8000-00000000000${i}`, changeType: "updated", notificationUrl: world.webhook(`pipelines-killed-${i}`) },
+        { resource: `groups/${groupId(stack.name, i)}`, changeType: "updated", notificationUrl: world.webhook(`${stack.name}-${i}`) },
       ]),
     );
     const { killed } = await stack.upKilledWhen(specs, () => mine().length >= 1);
