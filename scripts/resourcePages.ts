@@ -127,7 +127,7 @@ interface Section {
 }
 
 /** Comments blanked out character by character, so line numbers stay those of the file. */
-const withoutComments = (text: string) => text
+export const withoutComments = (text: string) => text
     .replace(/<!--[\s\S]*?-->/g, (comment) => comment.replace(/[^\n]/g, ""))
     // Tables inside a blockquote ("> | Resource | ...") are tables all the same.
     .replace(/^[ \t]*>[ \t]?/gm, "");
@@ -327,7 +327,7 @@ function isTableHeader(line: string, next: string): boolean {
   return line.trim().startsWith("|") && /^\s*\|[\s:|-]+\|?\s*$/.test(next);
 }
 
-function splitRow(line: string): string[] {
+export function splitRow(line: string): string[] {
   return line.trim().replace(/^\||\|$/g, "").split(/(?<!\\)\|/).map((cell) => cell.trim());
 }
 

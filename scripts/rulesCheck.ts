@@ -30,7 +30,7 @@ import { paymentModelRules, ruleTable, type PermissionColumn, type ResourceRule 
 import { apiVersions, type ApiVersion } from "../provider/vocabulary";
 import { repoRoot } from "./pulumiProject";
 import { columns, markdownPermissionRows, type Cell } from "./seedPermissions";
-import { comparePages, concrete, isResourcePage, readResourcePage, type ResourcePage } from "./resourcePages";
+import { comparePages, concrete, isResourcePage, readResourcePage, splitRow, withoutComments, type Located, type ResourcePage } from "./resourcePages";
 import { coverageOf, formatCoverage, renderCoverage, ruleCoverageFile } from "./ruleCoverage";
 import { compareClouds, compareExclusions, readCloudStatement, readTeamsCloudPage, type CloudExclusion, type CloudStatement } from "./cloudPages";
 
@@ -60,10 +60,6 @@ const createPage = "subscription-post-subscriptions.md";
 const learnPages = "learn/en-us/graph/api";
 const learnSource = /^<!-- Source: https:\/\/learn\.microsoft\.com\/en-us\/graph\/api\/subscription-[\w-]+\?view=graph-rest-(1\.0|beta) -->/;
 
-interface Located {
-  file: string;
-  line: number;
-}
 export interface LifetimeEntry extends Located { names: string[]; minutes: number; richMinutes?: number; globalOnly?: true }
 export interface PathEntry extends Located { names: string[]; path: string; betaOnly: boolean }
 export interface ChangeTypeEntry extends Located { path: string; changeTypes: string[]; permissionTypes: string[]; maxLifetimeMinutes?: number }
@@ -117,18 +113,10 @@ export function tableRows(text: string, header: RegExp): TableRow[] {
   for (let i = 0; i < lines.length - 1; i++) {
     if (!(lines[i]!.trim().startsWith("|") && header.test(lines[i]!) && /^\s*\|[\s:|-]+\|?\s*$/.test(lines[i + 1]!))) continue;
     for (let j = i + 2; j < lines.length && lines[j]!.trim().startsWith("|"); j++) {
-      rows.push({ cells: lines[j]!.trim().replace(/^\||\|$/g, "").split(/(?<!\\)\|/).map((cell) => cell.trim()), line: j + 1 });
+      rows.push({ cells: splitRow(lines[j]!), line: j + 1 });
     }
   }
   return rows;
-}
-
-/** Comments blanked out character by character, so line numbers stay those of the file. */
-function withoutComments(text: string): string {
-  return text
-    .replace(/<!--[\s\S]*?-->/g, (comment) => comment.replace(/[^\n]/g, ""))
-    // Tables inside a blockquote ("> | Resource | ...") are tables all the same.
-    .replace(/^[ \t]*>[ \t]?/gm, "");
 }
 
 /** Resource names a cell links to (`[message][]`, `[alert][health monitoring alert]`) or bolds (`**baseTask**`). */
