@@ -65,6 +65,11 @@ interface Measurement {
   tokenRequests?: number;
   providerPeakMb?: number;
   programPeakMb?: number;
+  /**
+   * Mean bytes of one resource's entry in the stack's state (compact JSON) after `up`: what the engine
+   * rewrites per resource at every checkpoint, so a floor must store as much as the contestant it floors.
+   */
+  stateBytesPerResource?: number;
   /** Seconds of every run, in order, when the command ran more than once; `seconds` is their median. */
   runs?: number[];
 }
@@ -365,13 +370,15 @@ function subscriptionBody(webhook: string, i: number) {
 function installPrograms(workDir: string): { floor: string; ours: string; native: string } {
   const consumer = path.join(workDir, "consumer");
   fs.mkdirSync(consumer, { recursive: true });
-  const tarball = execFileSync("npm", ["pack", "--silent", "--pack-destination", consumer], { cwd: repoRoot, encoding: "utf8" }).trim().split("\n").pop()!;
+  const pack = (dir: string) => path.join(consumer, execFileSync("npm", ["pack", "--silent", "--pack-destination", consumer], { cwd: dir, encoding: "utf8" }).trim().split("\n").pop()!);
+  // Both providers installed from packed tarballs (not linked), so Pulumi stores each as a require of its package.
+  const tarballs = [pack(repoRoot), pack(path.join(repoRoot, "bench", "floor-provider"))];
   fs.writeFileSync(path.join(consumer, "package.json"), JSON.stringify({ name: "bench-consumer", private: true }));
   const npmEnv = { ...process.env };
   for (const key of Object.keys(npmEnv)) if (/^npm_config_(prefix|local_prefix|global_prefix)$/.test(key)) delete npmEnv[key];
   // The SDK release this repository develops and tests with, so both programs get the same one.
   const sdk = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")).devDependencies["@pulumi/pulumi"];
-  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", path.join(consumer, tarball), `@pulumi/pulumi@${sdk}`], { cwd: consumer, env: npmEnv, stdio: "inherit" });
+  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", ...tarballs, `@pulumi/pulumi@${sdk}`], { cwd: consumer, env: npmEnv, stdio: "inherit" });
   const programs = { floor: path.join(consumer, "floor"), ours: path.join(consumer, "ours") };
   for (const [name, dir] of Object.entries(programs)) fs.cpSync(path.join(repoRoot, "bench", name), dir, { recursive: true });
   // The native provider's plugin from the same installed package, as a user of another language installs it.
@@ -435,19 +442,19 @@ class PulumiContestant {
     );
     const started = Date.now();
     const project = this.project;
-    const result: RunResult =
-      command === "preview"
-        ? await project.preview([], { env })
-        : command === "preview --refresh"
-          ? await project.preview(["--refresh"], { env })
-          : command === "destroy"
-            ? await project.destroy([], { env })
-            : command === "renewal up --refresh"
-              ? await project.up(["--refresh"], { env })
-              : await project.up([], { env });
+    // As pipelines run them: `up --yes` and `destroy --yes` preview first (no --skip-preview).
+    const args: Record<Command, string[]> = {
+      preview: ["preview"],
+      up: ["up", "--yes"],
+      "preview --refresh": ["preview", "--refresh"],
+      "renewal up --refresh": ["up", "--yes", "--refresh"],
+      destroy: ["destroy", "--yes"],
+    };
+    const result: RunResult = await project.pulumi(args[command], { env });
     const seconds = (Date.now() - started) / 1000;
     const peak = peaks.stop();
     if (result.code !== 0) process.stderr.write(`bench: ${this.name} ${command} exited ${result.code}:\n${result.output.slice(-3000)}\n`);
+    const stateBytesPerResource = command === "up" && result.code === 0 ? await this.stateBytesPerResource() : undefined;
     const log = emulator.admin.requestLog();
     const graphRequests = log.filter((entry) => /^\/(v1\.0|beta)\/subscriptions/.test(entry.path)).length;
     const tokenRequests = log.filter((entry) => /\/oauth2\/v2\.0\/token(\?|$)/.test(entry.path)).length;
@@ -461,7 +468,16 @@ class PulumiContestant {
       ...(this.name === "floor" ? {} : { graphRequestsPerResource: graphRequests / n, tokenRequests }),
       providerPeakMb: peak.provider,
       programPeakMb: peak.program,
+      stateBytesPerResource,
     };
+  }
+
+  private async stateBytesPerResource(): Promise<number> {
+    const state = JSON.parse(await this.project.exportState()) as { deployment: { resources?: Array<{ type: string; custom?: boolean }> } };
+    // The N resources: custom, and not the provider (the native contestant's default provider is a resource too).
+    const resources = (state.deployment.resources ?? []).filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"));
+    if (process.env.MSGRAPH_BENCH_STATE_SAMPLE) process.stderr.write(`bench: ${this.name} state sample: ${JSON.stringify(resources[0])}\n`);
+    return Math.round(resources.reduce((total, r) => total + JSON.stringify(r).length, 0) / Math.max(1, resources.length));
   }
 }
 

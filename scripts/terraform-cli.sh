@@ -28,7 +28,11 @@
 #   the script uses a provider binary already in the mirror below, at
 #   registry.terraform.io/microsoft/msgraph/<version>/<platform>/terraform-provider-msgraph_v<version>: put the
 #   release binary there (for example with `terraform providers mirror` on a machine that reaches the
-#   Terraform registry). Without one it exits 3 and says so; the benchmark then leaves the peer out and says why.
+#   Terraform registry). Failing that, when MSGRAPH_PROVIDER_SOURCE names a directory holding the provider's source
+#   tree (a clone, or a `git archive` export with a COMMIT file giving the commit), it builds that into the mirror
+#   as 0.4.0-dev.g<short commit> (0.0.0-dev when no commit is known), the form a build of main after the 0.3
+#   releases reports; the tree vendors its dependencies, so the build needs no module the proxy refuses.
+#   Without any of these it exits 3 and says so; the benchmark then leaves the peer out and says why.
 set -euo pipefail
 
 what="${1:-all}"
@@ -102,20 +106,51 @@ find_provider() {
   done
   [ -n "$provider_version" ]
 }
+# The version under which a source tree outside the proxy goes into the mirror. Terraform wants semver, and a
+# pre-release of the next minor marks it as a build of main rather than a release; the commit says which one.
+source_version() {
+  local tree="$1" commit=""
+  if [ -e "$tree/.git" ]; then
+    commit="$(git -C "$tree" rev-parse --short=7 HEAD 2>/dev/null || true)"
+  fi
+  # A `git archive` export has no .git, so whoever exported it can record the commit in a COMMIT file.
+  if [ -z "$commit" ] && [ -f "$tree/COMMIT" ]; then
+    commit="$(head -n 1 "$tree/COMMIT" | tr 'A-F' 'a-f' | sed -n 's/^[[:space:]]*\([0-9a-f]\{7\}\)[0-9a-f]*[[:space:]]*$/\1/p')"
+  fi
+  if [ -n "$commit" ]; then echo "0.4.0-dev.g$commit"; else echo "0.0.0-dev"; fi
+}
 build_provider() {
   find_provider && return 0
-  local dir version
+  local dir version from
   dir="$(GOFLAGS=-mod=mod go mod download -json "github.com/microsoft/terraform-provider-msgraph@$provider_module_version" 2>/dev/null \
     | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p' || true)"
-  if [ -z "$dir" ] || [ ! -d "$dir" ]; then
+  if [ -n "$dir" ] && [ -d "$dir" ]; then
+    version="$(basename "$dir" | sed 's/^.*@v//')"
+    from="the Go module proxy"
+  elif [ -n "${MSGRAPH_PROVIDER_SOURCE:-}" ]; then
+    dir="$MSGRAPH_PROVIDER_SOURCE"
+    # The version is stamped through the module path below, so a tree of another module (a different fork or a
+    # wrong directory) would build a binary that misreports itself; refuse it instead.
+    if ! grep -qx 'module github.com/microsoft/terraform-provider-msgraph' "$dir/go.mod" 2>/dev/null; then
+      echo "terraform-cli: MSGRAPH_PROVIDER_SOURCE=$dir does not hold the source of github.com/microsoft/terraform-provider-msgraph" \
+        "(no go.mod declaring that module)" >&2
+      exit 3
+    fi
+    version="$(source_version "$dir")"
+    from="$dir (MSGRAPH_PROVIDER_SOURCE)"
+  else
     echo "terraform-cli: the Go module proxy does not serve github.com/microsoft/terraform-provider-msgraph@$provider_module_version," \
-      "and no provider binary is in $provider_root/<version>/$platform/; put the release binary there to benchmark the peer" >&2
+      "and no provider binary is in $provider_root/<version>/$platform/; put the release binary there, or point" \
+      "MSGRAPH_PROVIDER_SOURCE at the provider's source tree, to benchmark the peer" >&2
     exit 3
   fi
-  version="$(basename "$dir" | sed 's/^.*@v//')"
-  echo "terraform-cli: building terraform-provider-msgraph $version from the Go module proxy" >&2
+  echo "terraform-cli: building terraform-provider-msgraph $version from $from" >&2
+  # Built in a writable copy: the proxy's module directory is read-only, and -mod=mod must not rewrite the go.mod
+  # or go.sum of a caller's tree. A .git stays behind: the build does not need it, and it can be large.
   local src="$out/provider-src-$version"
-  rm -rf "$src"; cp -r "$dir/." "$src"; chmod -R u+w "$src"
+  rm -rf "$src"; mkdir -p "$src"
+  tar -C "$dir" --exclude=./.git -cf - . | tar -C "$src" -xf -
+  chmod -R u+w "$src"
   local mod=-mod=mod
   [ -f "$src/vendor/modules.txt" ] && mod=-mod=vendor
   mkdir -p "$provider_root/$version/$platform"

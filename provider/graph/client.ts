@@ -10,6 +10,7 @@ import { WithoutEmptyBodyContentType } from "./emptyBody";
 import { backoffMs, retryAfterSeconds, type RetryPolicy } from "./retryPolicy";
 import { retryPolicyOf, type ProviderSettings } from "./settings";
 import { sleep, ThrottleGate } from "./throttleGate";
+import { pulumiCommand, sealedTokenFolder, SealedToken } from "./sealedToken";
 import { SharedToken } from "./tokenCache";
 import { readTokenPermissions, type TokenPermissions } from "./tokenClaims";
 
@@ -54,8 +55,12 @@ export class SubscriptionsClient {
     const { TokenCredentialAuthenticationProvider } = await import(
       "@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials"
     );
-    const { credential: signIn, source } = await createCredential(settings);
-    const credential = new SharedToken(signIn);
+    const { credential: signIn, source, sealing } = await createCredential(settings);
+    const folder = sealedTokenFolder();
+    const command = pulumiCommand();
+    const credential = new SharedToken(
+      sealing && folder && command ? new SealedToken(signIn, sealing.material, `${sealing.identity}\u0000${command}`, folder) : signIn,
+    );
     const authProvider = new TokenCredentialAuthenticationProvider(credential, { scopes: [graphScope(settings)] });
     // The client only attaches the Authorization header for hosts it knows as Graph; a custom
     // endpoint (the emulator, a private deployment) must be named, or requests go out unauthenticated.
@@ -132,7 +137,7 @@ export class SubscriptionsClient {
     const policy = this.retryPolicy;
     const deadline = AbortSignal.timeout(policy.operationTimeoutMs);
     const endsAt = Date.now() + policy.operationTimeoutMs;
-    const tally = { attempts: 0, retries: 0, throttled: 0, last: "" };
+    const tally = { attempts: 0, retries: 0, throttled: 0, last: "", tokenRefused: false };
     const giveUp = (waitingFor: string) =>
       new DeadlineError(
         `${operation} subscription: gave up after ${policy.operationTimeoutMs / 1000} s and ${tally.attempts} attempt(s) ` +
@@ -147,6 +152,7 @@ export class SubscriptionsClient {
       await wait(this.gate.remainingMs(), "Graph's throttle to lift (Retry-After)");
       await this.gate.opened();
       tally.attempts++;
+      const sentAt = Date.now();
       const outcome = await this.attempt(operation, version, method, path, body, AbortSignal.any([deadline, AbortSignal.timeout(policy.requestTimeoutMs)]));
       if ("failure" in outcome) {
         outcome.failure.message = redact(outcome.failure.message, this.secretsOf(body));
@@ -162,6 +168,13 @@ export class SubscriptionsClient {
       if (absentOn.includes(status)) return undefined;
       const error = graphApiError(operation, status, json, text, headers, this.secretsOf(body));
       tally.last = `${status} ${error.graphCode ?? ""}`.trimEnd();
+      // A token still in date that Graph refuses (revoked, or a sealed token from before Graph's clock moved):
+      // once per operation, a new one.
+      if (status === 401 && error.graphCode === "InvalidAuthenticationToken" && !tally.tokenRefused) {
+        tally.tokenRefused = true;
+        this.credential.discard(sentAt);
+        continue;
+      }
       const retryAfter = retryAfterSeconds(headers.get("retry-after"));
       if (status === 429 || (status === 503 && retryAfter !== undefined)) {
         tally.throttled++;

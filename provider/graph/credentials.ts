@@ -1,3 +1,4 @@
+import * as fs from "node:fs";
 import type { TokenCredential } from "@azure/identity";
 import { cloudEndpoints, isMicrosoftAuthority } from "./clouds";
 import type { ProviderSettings } from "./settings";
@@ -21,6 +22,8 @@ export type SignIn = { kind: "clientSecret" } | { kind: "certificate"; certifica
 export async function createCredential(settings: ProviderSettings & { signIn?: SignIn }, env: NodeJS.ProcessEnv = process.env): Promise<{
   credential: TokenCredential;
   source: string;
+  /** The secret material the credential signs in with, and for whom, when it has any here (sealedToken.ts). */
+  sealing?: Sealing;
 }> {
   const identity = await import("@azure/identity");
   const authorityHost = settings.authorityHost;
@@ -37,16 +40,19 @@ export async function createCredential(settings: ProviderSettings & { signIn?: S
         return {
           credential: new identity.ClientSecretCredential(tenantId, clientId, settings.clientSecret!, common),
           source: `this resource's connection (client secret of ${app})`,
+          sealing: sealing(settings.clientSecret, tenantId, clientId, authorityHost),
         };
       case "certificate":
         return {
           credential: new identity.ClientCertificateCredential(tenantId, clientId, { certificatePath: settings.signIn.certificatePath }, common),
           source: `this resource's connection (certificate ${settings.signIn.certificatePath} of ${app})`,
+          sealing: sealing(fileMaterial(settings.signIn.certificatePath), tenantId, clientId, authorityHost),
         };
       case "workloadIdentity":
         return {
           credential: new identity.WorkloadIdentityCredential({ ...common, tenantId, clientId, tokenFilePath: env.AZURE_FEDERATED_TOKEN_FILE }),
           source: `this resource's connection (workload identity federation of ${app}, token file AZURE_FEDERATED_TOKEN_FILE)`,
+          sealing: sealing(fileMaterial(env.AZURE_FEDERATED_TOKEN_FILE), tenantId, clientId, authorityHost),
         };
     }
   }
@@ -62,6 +68,7 @@ export async function createCredential(settings: ProviderSettings & { signIn?: S
     return {
       credential: new identity.ClientSecretCredential(settings.tenantId!, settings.clientId!, settings.clientSecret!, common),
       source: "stack config (msgraph:clientId/clientSecret)",
+      sealing: sealing(settings.clientSecret, settings.tenantId!, settings.clientId!, authorityHost),
     };
   }
 
@@ -85,11 +92,42 @@ export async function createCredential(settings: ProviderSettings & { signIn?: S
   }
   chain.push({ credential: new identity.AzureCliCredential({ tenantId }), source: "Azure CLI (az login)" });
 
-  if (chain.length === 1) return chain[0];
+  // Sealed only when the first source is one with secret material: that source is the one that answers.
+  const environmentMaterial = env.AZURE_CLIENT_SECRET ?? fileMaterial(env.AZURE_CLIENT_CERTIFICATE_PATH);
+  const first = chain[0]!.source;
+  const firstSealing =
+    first === "AZURE_* environment"
+      ? sealing(environmentMaterial, tenantId!, env.AZURE_CLIENT_ID!, authorityHost)
+      : first.startsWith("workload identity")
+        ? sealing(fileMaterial(env.AZURE_FEDERATED_TOKEN_FILE), tenantId!, env.AZURE_CLIENT_ID!, authorityHost)
+        : undefined;
+  if (chain.length === 1) return chain[0]!;
   return {
     credential: new identity.ChainedTokenCredential(...chain.map((c) => c.credential)),
     source: chain.map((c) => c.source).join(", then "),
+    sealing: firstSealing,
   };
+}
+
+export interface Sealing {
+  material: Buffer;
+  /** Tenant, client and authority: the token's identity, bound into its seal. */
+  identity: string;
+}
+
+function sealing(material: string | Buffer | undefined, tenantId: string, clientId: string, authorityHost: string | undefined): Sealing | undefined {
+  if (material === undefined || material.length === 0) return undefined;
+  return { material: Buffer.from(material), identity: [tenantId, clientId, authorityHost ?? ""].join("\u0000") };
+}
+
+/** A certificate or federated token file's bytes; undefined when it cannot be read (the credential will say why). */
+function fileMaterial(file: string | undefined): Buffer | undefined {
+  if (!file) return undefined;
+  try {
+    return fs.readFileSync(file);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

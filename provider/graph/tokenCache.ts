@@ -8,7 +8,7 @@ import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/ident
  * @azure/identity itself uses for refreshing).
  */
 export class SharedToken implements TokenCredential {
-  private current?: { scopes: string; token: AccessToken };
+  private current?: { scopes: string; token: AccessToken; at: number };
   private inFlight?: { scopes: string; promise: Promise<AccessToken | null> };
   private requests = 0;
 
@@ -33,9 +33,25 @@ export class SharedToken implements TokenCredential {
       this.inFlight = { scopes: key, promise };
     }
     const token = await this.inFlight.promise;
-    if (token) this.current = { scopes: key, token };
+    if (token) this.current = { scopes: key, token, at: this.now() };
     return token;
   }
+
+  /**
+   * Graph refused a token it should have taken (401 InvalidAuthenticationToken): forget it, here and in the
+   * sealed file, so the next request asks for a new one. Only a token held since before `sentAt`: a
+   * refusal of a request that left before the current token arrived says nothing about it.
+   */
+  discard(sentAt: number): boolean {
+    if (!this.current || this.current.at > sentAt) return false;
+    this.current = undefined;
+    (this.credential as Partial<Discardable>).discard?.();
+    return true;
+  }
+}
+
+interface Discardable {
+  discard(): void;
 }
 
 const refreshMarginMs = 5 * 60_000;
