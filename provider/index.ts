@@ -5,6 +5,8 @@ import type * as lifecycleHandlerModule from "./notifications/lifecycleHandler";
 
 export { Subscription } from "./dynamic/resource";
 export type { ConnectionArgs, SubscriptionArgs } from "./dynamic/resource";
+export { SubscriptionSet } from "./dynamic/subscriptionSet";
+export type { SubscriptionSetArgs } from "./dynamic/subscriptionSet";
 export type { ReauthorizeOptions } from "./reauthorize";
 export type { ValidationContext, ValidationResult } from "./rules/validate";
 export type { ResourceRule } from "./rules/ruleTable";

@@ -35,3 +35,13 @@ export function stampExpiry(expiry: string, mark: string | undefined): string {
 export function markOf(expiry: string): string | undefined {
   return /\.(\d{7})(Z|[+-]\d{2}:\d{2})$/i.exec(expiry)?.[1];
 }
+
+/**
+ * The mark of one subscription of a SubscriptionSet: the set's identity and the resource path, so each item a
+ * killed run left behind is recognised as that item's. Two items sharing a mark is harmless: Graph's 409 is per
+ * resource, and adoption also compares the resource.
+ */
+export function itemMarkFor(setMark: string, resource: string): string {
+  const digest = createHash("sha256").update(`${setMark}\u0000${resource}`).digest();
+  return String(digest.readUInt32BE(0) % 10_000_000).padStart(7, "0");
+}

@@ -246,3 +246,23 @@ export type SubscriptionInputs = z.output<typeof subscriptionInputs>;
 export type SubscriptionInputName = keyof SubscriptionInputs;
 export const subscriptionInputNames = Object.keys(subscriptionInputs.shape) as SubscriptionInputName[];
 
+
+/**
+ * A SubscriptionSet: one resource for many subscriptions that differ only in the resource they watch (a fleet:
+ * every user's mailbox, every team's channels). Every other input is the Subscription's, with the same meaning,
+ * shared by all of them; the engine then handles one resource instead of thousands (docs/large-stacks.md).
+ */
+export const subscriptionSetInputs = subscriptionInputs.omit({ resource: true }).extend({
+  resources: z
+    .array(
+      z
+        .string()
+        .trim()
+        .min(1, "must name a Graph resource path to watch, for example users/{id}/messages"),
+    )
+    .min(1, "must list at least one Graph resource path")
+    .describe(
+      "The Graph resource paths to watch, one subscription each, for example `users/{id}/messages` for every mailbox of a fleet. Each is checked against the rule table at preview like a Subscription's `resource`. Adding or removing a path creates or deletes only that subscription.",
+    ),
+});
+export type SubscriptionSetInputsIn = z.input<typeof subscriptionSetInputs>;

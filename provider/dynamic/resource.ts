@@ -81,7 +81,7 @@ export class Subscription extends pulumi.dynamic.Resource {
  * secret in the outputs, since it re-marks outputs field by field after the secret inputs. A whole object known
  * only at run time (an Output, say from config.requireSecretObject) cannot be split: it is kept secret whole.
  */
-function withSecrets(args: SubscriptionArgs): Record<string, unknown> {
+export function withSecrets(args: SubscriptionArgs): Record<string, unknown> {
   const marked: Record<string, unknown> = { ...args };
   for (const name of secretInputNames) {
     if (marked[name] !== undefined) marked[name] = pulumi.secret(marked[name]);

@@ -8,7 +8,14 @@ import type { SubscriptionInputs } from "../schema";
 import { parseState } from "./state";
 
 /** diff: what changed, whether it replaces, and whether the subscription is due for renewal or gone. */
-export async function diff(context: ProviderContext, id: string, olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.DiffResult> {
+export async function diff(
+  context: ProviderContext,
+  id: string,
+  olds: Record<string, unknown>,
+  news: Record<string, unknown>,
+  /** Where the reason for a renewal or re-creation goes (the engine shows the provider's output). */
+  explain: (line: string) => void = console.log,
+): Promise<pulumi.dynamic.DiffResult> {
   const state = parseState(olds, context.settings().apiVersion);
   const desired = news as Partial<SubscriptionInputs>;
   const compare: CompareContext = { stackGraphIdentity: context.stackGraphIdentity() };
@@ -29,7 +36,7 @@ export async function diff(context: ProviderContext, id: string, olds: Record<st
       // Graph deletes a subscription when it expires, so only a new one brings notifications back.
       if (verdict === "expired") replaces.push("expirationDateTime");
       else if (verdict === "renew" || expirationDrifted(state, lifetime)) changed.push("expirationDateTime");
-      if (verdict !== "fresh") console.log(explainExpiry(owner.clock, verdict, state, lifetime));
+      if (verdict !== "fresh") explain(explainExpiry(owner.clock, verdict, state, lifetime));
     }
   }
 

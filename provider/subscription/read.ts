@@ -3,6 +3,7 @@ import type { ProviderContext } from "./context";
 import { graphDefaultOf, inputProperties } from "./inputs";
 import { sameInstant } from "../lifetime";
 import { subscriptionInputNames } from "../schema";
+import type { GraphSubscription } from "../vocabulary";
 import { copyGraphOutputs, parseState, type SubscriptionState } from "./state";
 
 /** read (refresh): Graph's live subscription, or nothing when Graph no longer has it. */
@@ -14,13 +15,15 @@ export async function read(context: ProviderContext, id: string, props: Record<s
   // Gone (deleted, or expired: Graph removes expired subscriptions). An empty result makes the
   // engine drop it from state, and the next `up` creates it again.
   if (!live) return {};
-  const refreshed: SubscriptionState = {
-    ...state,
-    notificationUrl: live.notificationUrl,
-    expirationDateTime: live.expirationDateTime,
-  };
-  copyGraphOutputs(refreshed, live);
+  const refreshed = refreshedState(state, live);
   return { id, props: refreshed, inputs: inputsFromState(refreshed) };
+}
+
+/** The state with what Graph may change or report: the only properties a refresh takes from Graph. */
+export function refreshedState(state: SubscriptionState, live: GraphSubscription): SubscriptionState {
+  const refreshed: SubscriptionState = { ...state, notificationUrl: live.notificationUrl, expirationDateTime: live.expirationDateTime };
+  copyGraphOutputs(refreshed, live);
+  return refreshed;
 }
 
 /**
