@@ -47,19 +47,20 @@ export class SubscriptionSetProvider implements pulumi.dynamic.ResourceProvider 
     const resources = news.resources;
     // Not known yet (preview, from another resource's output): nothing to check per path.
     if (resources === unknown) return { inputs: news };
-    const listFailure = resourcesFailure(resources);
-    if (listFailure) return { inputs: news, failures: [listFailure] };
+    const listFailures = resourcesFailures(resources);
+    if (!Array.isArray(resources)) return { inputs: news, failures: listFailures };
     const paths = (resources as unknown[]).map((path) => (typeof path === "string" ? path.trim() : path)) as string[];
-    const failures = new Map<string, pulumi.dynamic.CheckFailure>();
+    const failures = new Map<string, pulumi.dynamic.CheckFailure>(listFailures.map((failure) => [`${failure.property}\u0000${failure.reason}`, failure]));
+    const listed = new Set(listFailures.map((failure) => failure.property));
     let shared: Record<string, unknown> | undefined;
     await inPool(paths.length, concurrency, async (index) => {
       const path = paths[index]!;
-      if (path === unknown) return;
+      if (path === unknown || listed.has(`resources[${index}]`)) return;
       const result = await check(this.context, itemInputs(news, path));
       for (const failure of result.failures ?? []) {
         // A failure of the path is the path's; the same failure of a shared input is reported once.
         const property = failure.property === "resource" ? `resources[${index}]` : failure.property;
-        const reason = failure.property === "resource" ? `'${path}': ${failure.reason}` : failure.reason;
+        const reason = failure.property === "resource" && !failure.reason.includes(path) ? `'${path}': ${failure.reason}` : failure.reason;
         if (!failures.has(`${property}\u0000${reason}`)) failures.set(`${property}\u0000${reason}`, { property, reason });
       }
       if (!result.failures?.length) shared ??= sharedInputs(result.inputs);
@@ -152,7 +153,7 @@ export class SubscriptionSetProvider implements pulumi.dynamic.ResourceProvider 
       created.push(item);
       return item;
     };
-    await inPool(paths.length, concurrency, async (index) => {
+    const work = async (index: number) => {
       const path = paths[index]!;
       const old = items.get(path);
       try {
@@ -171,7 +172,13 @@ export class SubscriptionSetProvider implements pulumi.dynamic.ResourceProvider 
       } catch (error) {
         failures.push({ path, error });
       }
-    });
+    };
+    // The first alone: its answer teaches the process Graph's clock, so the rest are not sent with expiries on a
+    // clock Graph does not keep (which Graph refuses, or which each would then correct with a PATCH).
+    const firstNew = paths.findIndex((path) => !items.has(path));
+    if (firstNew >= 0) await work(firstNew);
+    const rest = paths.map((_, index) => index).filter((index) => index !== firstNew);
+    await inPool(rest.length, concurrency, (index) => work(rest[index]!));
     const dropped = [...items.values()].filter((item) => !wanted.has(item.resource));
     if (failures.length === 0) {
       await inPool(dropped.length, concurrency, async (index) => {
@@ -221,26 +228,30 @@ interface Failure {
   error: unknown;
 }
 
-function resourcesFailure(resources: unknown): pulumi.dynamic.CheckFailure | undefined {
+/** What is wrong with the list itself: not a list, empty, an entry that is not a path, a path listed twice. */
+function resourcesFailures(resources: unknown): pulumi.dynamic.CheckFailure[] {
   if (!Array.isArray(resources) || resources.length === 0) {
-    return { property: "resources", reason: `${redact(JSON.stringify(resources) ?? "undefined")} is not a list of Graph resource paths: give at least one, for example ["users/{id}/messages"]` };
+    return [{ property: "resources", reason: `${redact(JSON.stringify(resources) ?? "undefined")} is not a list of Graph resource paths: give at least one, for example ["users/{id}/messages"]` }];
   }
+  const failures: pulumi.dynamic.CheckFailure[] = [];
   const seen = new Map<string, number>();
   for (const [index, path] of resources.entries()) {
     if (path === unknown) continue;
     if (typeof path !== "string" || path.trim() === "") {
-      return { property: `resources[${index}]`, reason: `${redact(JSON.stringify(path))} is not a Graph resource path: give one such as users/{id}/messages` };
+      failures.push({ property: `resources[${index}]`, reason: `${redact(JSON.stringify(path))} is not a Graph resource path: give one such as users/{id}/messages` });
+      continue;
     }
     const earlier = seen.get(path.trim());
     if (earlier !== undefined) {
-      return {
+      failures.push({
         property: `resources[${index}]`,
         reason: `'${path}' is listed twice (also resources[${earlier}]); Graph allows one subscription per resource and change types, so list it once`,
-      };
+      });
+      continue;
     }
     seen.set(path.trim(), index);
   }
-  return undefined;
+  return failures;
 }
 
 function setError(operation: string, failures: Failure[], total: number, inputs: Record<string, unknown>, undone = ""): Error {

@@ -5,9 +5,10 @@
 // string `plainClientState`, as a program that writes it in its code has it); likewise its
 // connection's clientSecret from the secret config key `connectionSecrets` when `secretConnection` is set, and the
 // whole connection becomes one Output (as config.requireSecretObject would give it) when `connectionAsOutput` is set.
+// A spec with `resources` (a list of paths) instead of `resource` is a SubscriptionSet.
 // Plain JavaScript, so the CLI runs it as it is.
 const pulumi = require("@pulumi/pulumi");
-const { Subscription } = require("pulumi-msgraph-subscriptions");
+const { Subscription, SubscriptionSet } = require("pulumi-msgraph-subscriptions");
 
 const outputNames = [
   "resource", "changeType", "notificationUrl", "lifecycleNotificationUrl", "expirationDateTime", "clientState",
@@ -34,6 +35,11 @@ module.exports = async () => {
     if (plainClientState !== undefined) args.clientState = plainClientState;
     if (secretConnection) args.connection = { ...args.connection, clientSecret: connectionSecrets.apply((all) => all[name]) };
     if (connectionAsOutput) args.connection = pulumi.output(args.connection);
+    if (Array.isArray(args.resources)) {
+      const set = new SubscriptionSet(name, args, options);
+      outputs[name] = { id: set.id, resources: set.resources, subscriptionIds: set.subscriptionIds, clientState: set.clientState };
+      continue;
+    }
     const subscription = new Subscription(name, args, options);
     outputs[name] = { id: subscription.id };
     for (const output of outputNames) outputs[name][output] = subscription[output];
