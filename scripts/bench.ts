@@ -37,6 +37,7 @@ import { ProcessPeaks } from "./processPeaks";
 import { TerraformPeer, terraformPeerBinaries, type PeerBinaries } from "./benchPeer";
 import { ruleTable } from "../provider/rules/ruleTable";
 import { validateSubscription } from "../provider/rules/validate";
+import { graphLimits } from "../provider/limits";
 
 /**
  * The renewal is `up --refresh`, as pipelines run it: the provider judges expiry on Graph's clock, which it
@@ -51,10 +52,20 @@ type Command = (typeof commands)[number];
  * The others change what the next command starts from and run once.
  */
 const repeatable: ReadonlySet<Command> = new Set(["preview", "preview --refresh"]);
-const contestants = ["raw", "floor", "ours", "native", "terraform"] as const;
+const contestants = ["raw", "floor", "ours", "native", "set", "terraform"] as const;
 type Contestant = (typeof contestants)[number];
+/**
+ * overhead: what each front costs over the engine's floor, under users' default settings, Graph unthrottled;
+ * fleet: thousands of subscriptions at Graph's own pace: the emulator's throttle on (Graph's documented
+ * allowances, limits.ts), PULUMI_SKIP_CHECKPOINTS=true for the N-resource contestants (docs/large-stacks.md), and
+ * the SubscriptionSet, which needs neither.
+ */
+const suites = ["overhead", "fleet"] as const;
+type Suite = (typeof suites)[number];
 
 interface Measurement {
+  /** Absent in results kept before suites existed: overhead. */
+  suite?: Suite;
   latencyMs: number;
   n: number;
   contestant: Contestant;
@@ -72,6 +83,8 @@ interface Measurement {
   stateBytesPerResource?: number;
   /** Seconds of every run, in order, when the command ran more than once; `seconds` is their median. */
   runs?: number[];
+  /** 429s Graph's throttle answered during the command (fleet suite). */
+  throttled?: number;
 }
 
 const lifetimeMinutes = 600;
@@ -82,6 +95,9 @@ async function main(): Promise<void> {
     options: {
       n: { type: "string", default: "1,50,200,1000" },
       latency: { type: "string", default: "0,100" },
+      suites: { type: "string", default: suites.join(",") },
+      "fleet-n": { type: "string", default: "1000,5000" },
+      "fleet-contestants": { type: "string", default: "floor,ours,set,terraform" },
       out: { type: "string", default: path.join(repoRoot, "BENCHMARKS.md") },
       render: { type: "boolean" },
       contestants: { type: "string", default: contestants.join(",") },
@@ -90,9 +106,14 @@ async function main(): Promise<void> {
       repeat: { type: "string", default: "3" },
     },
   });
-  const chosen = new Set(values.contestants!.split(","));
-  const unknown = [...chosen].filter((c) => !(contestants as readonly string[]).includes(c));
-  if (unknown.length > 0) throw new Error(`--contestants: unknown ${unknown.join(", ")}; choose from ${contestants.join(", ")}`);
+  const chosenBySuite: Record<Suite, Set<string>> = { overhead: new Set(values.contestants!.split(",")), fleet: new Set(values["fleet-contestants"]!.split(",")) };
+  for (const [option, chosen] of [["--contestants", chosenBySuite.overhead], ["--fleet-contestants", chosenBySuite.fleet]] as const) {
+    const unknown = [...chosen].filter((c) => !(contestants as readonly string[]).includes(c));
+    if (unknown.length > 0) throw new Error(`${option}: unknown ${unknown.join(", ")}; choose from ${contestants.join(", ")}`);
+  }
+  const chosenSuites = values.suites!.split(",");
+  const unknownSuites = chosenSuites.filter((c) => !(suites as readonly string[]).includes(c));
+  if (unknownSuites.length > 0) throw new Error(`--suites: unknown ${unknownSuites.join(", ")}; choose from ${suites.join(", ")}`);
   const chosenCommands = new Set(values.commands!.split(","));
   const unknownCommands = [...chosenCommands].filter((c) => !(commands as readonly string[]).includes(c));
   if (unknownCommands.length > 0) throw new Error(`--commands: unknown ${unknownCommands.join(", ")}; choose from ${commands.join(", ")}`);
@@ -106,27 +127,35 @@ async function main(): Promise<void> {
   }
   const counts = values.n!.split(",").map(Number);
   const latencies = values.latency!.split(",").map(Number);
+  // Fleets first: they are what a partial run most needs to have measured.
+  const rounds: Array<{ suite: Suite; latencyMs: number; n: number }> = [
+    ...(chosenSuites.includes("fleet") ? values["fleet-n"]!.split(",").map((n) => ({ suite: "fleet" as const, latencyMs: fleetLatencyMs, n: Number(n) })) : []),
+    ...(chosenSuites.includes("overhead") ? latencies.flatMap((latencyMs) => counts.map((n) => ({ suite: "overhead" as const, latencyMs, n }))) : []),
+  ];
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "msgraph-bench-"));
   const emulator = await startEmulator({ stateDir: path.join(workDir, "emulator") });
   const receiver = await startWebhookReceiver({ stateDir: path.join(workDir, "emulator") });
   tls.setDefaultCACertificates([...tls.getCACertificates("default"), emulator.caPem]);
   const programs = installPrograms(workDir);
-  const peer = chosen.has("terraform") ? findPeer() : undefined;
+  const peer = [...chosenSuites].some((suite) => chosenBySuite[suite as Suite].has("terraform")) ? findPeer() : undefined;
   const results: Measurement[] = [];
   const validation = validationMicroBenchmark();
-  const run: BenchRun = { machine: machineDescription(), started: new Date().toISOString(), peerNote: peer?.note, validation, results };
+  const run: BenchRun = { machine: machineDescription(), started: new Date().toISOString(), command: `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim(), peerNote: peer?.note, validation, results };
   process.stdout.write(`bench: validation ${validation.meanMicroseconds.toFixed(1)} µs per call (p99 ${validation.p99Microseconds.toFixed(1)} µs)\n`);
   try {
-    for (const latencyMs of latencies) {
-      for (const n of counts) {
-        const say = (what: string) => process.stdout.write(`bench: ${new Date().toISOString()} latency ${latencyMs} ms, N ${n}: ${what}\n`);
+    for (const { suite, latencyMs, n } of rounds) {
+      {
+        const chosen = chosenBySuite[suite];
+        const say = (what: string) => process.stdout.write(`bench: ${new Date().toISOString()} ${suite}, latency ${latencyMs} ms, N ${n}: ${what}\n`);
         emulator.admin.reset();
         emulator.admin.setLatency(latencyMs);
-        const setting: Setting = { emulator, workDir, n, latencyMs, webhook: receiver.url, cpuProfileDir };
+        if (suite === "fleet") emulator.admin.setThrottle(true);
+        const setting: Setting = { suite, emulator, workDir, n, latencyMs, webhook: receiver.url, cpuProfileDir };
         const running: Runner[] = [
           ...(chosen.has("floor") ? [new PulumiContestant("floor", programs.floor, setting)] : []),
           ...(chosen.has("ours") ? [new PulumiContestant("ours", programs.ours, setting)] : []),
           ...(chosen.has("native") ? [new PulumiContestant("native", programs.native, setting)] : []),
+          ...(chosen.has("set") ? [new PulumiContestant("set", programs.set, setting)] : []),
           ...(chosen.has("raw") ? [new RawContestant(setting)] : []),
           ...(peer?.binaries ? [new TerraformContestant(setting, peer.binaries)] : []),
         ];
@@ -138,12 +167,18 @@ async function main(): Promise<void> {
             if (!chosenCommands.has(command)) continue;
             // Graph's clock moves once for everyone: the renewal finds every subscription due.
             if (command === "renewal up --refresh") emulator.admin.advanceClock(lifetimeMinutes - renewBeforeMinutes + 1);
-            const runs = repeatable.has(command) ? repeat : 1;
+            // Repeats steady the short previews; at N = 1,000 and over a run is long enough to stand alone.
+            const runs = repeatable.has(command) && suite === "overhead" && n < 1000 ? repeat : 1;
             const measured = new Map<string, Measurement[]>();
             for (let run = 1; run <= runs; run++) {
               for (const contestant of running) {
                 say(`${contestant.name} ${command}${runs > 1 ? ` (run ${run} of ${runs})` : ""}`);
+                emulator.admin.clearStats();
                 const one = await contestant.run(command);
+                if (one) {
+                  one.suite = suite;
+                  if (suite === "fleet") one.throttled = emulator.admin.stats().throttled;
+                }
                 if (one) measured.set(contestant.name, [...(measured.get(contestant.name) ?? []), one]);
               }
             }
@@ -181,8 +216,12 @@ interface Runner {
   close?(): Promise<void>;
 }
 
+/** The fleet suite's latency: Graph's answers take 100 ms, as across a continent. */
+const fleetLatencyMs = 100;
+
 /** Where and how big one round of the benchmark is: the same for every contestant. */
 interface Setting {
+  suite: Suite;
   emulator: RunningEmulator;
   workDir: string;
   n: number;
@@ -195,6 +234,8 @@ interface Setting {
 interface BenchRun {
   machine: string;
   started: string;
+  /** The command line of the run (absent in results kept before it was recorded). */
+  command?: string;
   /** The peer's versions, or why it is missing; undefined when the run did not ask for it. */
   peerNote: string | undefined;
   validation: ValidationFigures;
@@ -253,7 +294,7 @@ class TerraformContestant {
       clientSecret: client.clientSecret,
       workDir: path.join(workDir, `terraform-${latencyMs}-${n}`),
       notificationUrl: subscriptionBody(webhook, 0).notificationUrl,
-      resourceTemplate: "users/cccccccc-0000-4000-8000-{i}/messages",
+      resourceTemplate: "users/eeeeeeee-0000-4000-8000-{i}/messages",
       lifetimeMinutes,
       // The benchmark moves Graph's clock once for every contestant before the renewal.
       renewAdvanceMinutes: 0,
@@ -367,7 +408,7 @@ function subscriptionBody(webhook: string, i: number) {
  * A consumer project outside the repository with the packed package and the SDK installed from the
  * registry, as users have it; both programs run from it, so they share one SDK.
  */
-function installPrograms(workDir: string): { floor: string; ours: string; native: string } {
+function installPrograms(workDir: string): { floor: string; ours: string; set: string; native: string } {
   const consumer = path.join(workDir, "consumer");
   fs.mkdirSync(consumer, { recursive: true });
   const pack = (dir: string) => path.join(consumer, execFileSync("npm", ["pack", "--silent", "--pack-destination", consumer], { cwd: dir, encoding: "utf8" }).trim().split("\n").pop()!);
@@ -379,7 +420,7 @@ function installPrograms(workDir: string): { floor: string; ours: string; native
   // The SDK release this repository develops and tests with, so both programs get the same one.
   const sdk = JSON.parse(fs.readFileSync(path.join(repoRoot, "package.json"), "utf8")).devDependencies["@pulumi/pulumi"];
   execFileSync("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", ...tarballs, `@pulumi/pulumi@${sdk}`], { cwd: consumer, env: npmEnv, stdio: "inherit" });
-  const programs = { floor: path.join(consumer, "floor"), ours: path.join(consumer, "ours") };
+  const programs = { floor: path.join(consumer, "floor"), ours: path.join(consumer, "ours"), set: path.join(consumer, "set") };
   for (const [name, dir] of Object.entries(programs)) fs.cpSync(path.join(repoRoot, "bench", name), dir, { recursive: true });
   // The native provider's plugin from the same installed package, as a user of another language installs it.
   return { ...programs, native: path.join(consumer, "node_modules", "pulumi-msgraph-subscriptions", "bin") };
@@ -394,12 +435,12 @@ class PulumiContestant {
   private readonly project: PulumiProject;
 
   constructor(
-    readonly name: "floor" | "ours" | "native",
+    readonly name: "floor" | "ours" | "native" | "set",
     program: string,
     private readonly setting: Setting,
   ) {
     const { workDir, latencyMs, n } = setting;
-    const dir = path.join(workDir, `${name}-${latencyMs}-${n}`);
+    const dir = path.join(workDir, `${setting.suite}-${name}-${latencyMs}-${n}`);
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(
       path.join(dir, "Pulumi.yaml"),
@@ -410,7 +451,9 @@ class PulumiContestant {
 
   private config(generation: string): Record<string, unknown> {
     const { emulator, n, latencyMs, webhook } = this.setting;
-    const template = { ...subscriptionBody(webhook, 0), resource: "users/bbbbbbbb-0000-4000-8000-{i}/messages", lifetimeMinutes, renewBeforeMinutes };
+    // The set watches other mailboxes than ours: they share Graph, which allows one subscription per mailbox.
+    const mailboxes = this.name === "set" ? "dddddddd" : "bbbbbbbb";
+    const template = { ...subscriptionBody(webhook, 0), resource: `users/${mailboxes}-0000-4000-8000-{i}/messages`, lifetimeMinutes, renewBeforeMinutes };
     if (this.name === "native") return providerStackConfig(emulator, emulator.clients[0], "msgraph-subscriptions");
     return this.name === "floor"
       ? { count: n, latencyMs, generation, template }
@@ -428,6 +471,8 @@ class PulumiContestant {
   async run(command: Command): Promise<Measurement> {
     const { emulator, n, latencyMs, cpuProfileDir } = this.setting;
     const env: Record<string, string> = { NODE_EXTRA_CA_CERTS: emulator.caFile };
+    // Fleets of N resources run as docs/large-stacks.md tells users to; the set is one resource and needs nothing.
+    if (this.setting.suite === "fleet" && this.name !== "set") env.PULUMI_SKIP_CHECKPOINTS = "true";
     if (cpuProfileDir !== undefined) {
       const dir = path.join(cpuProfileDir, `${this.name}-${latencyMs}-${n}-${command.replace(/\W+/g, "-")}`);
       fs.mkdirSync(dir, { recursive: true });
@@ -477,7 +522,9 @@ class PulumiContestant {
     // The N resources: custom, and not the provider (the native contestant's default provider is a resource too).
     const resources = (state.deployment.resources ?? []).filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"));
     if (process.env.MSGRAPH_BENCH_STATE_SAMPLE) process.stderr.write(`bench: ${this.name} state sample: ${JSON.stringify(resources[0])}\n`);
-    return Math.round(resources.reduce((total, r) => total + JSON.stringify(r).length, 0) / Math.max(1, resources.length));
+    // Per subscription: the set holds all N in one resource.
+    const per = this.name === "set" ? this.setting.n : resources.length;
+    return Math.round(resources.reduce((total, r) => total + JSON.stringify(r).length, 0) / Math.max(1, per));
   }
 }
 
@@ -537,14 +584,20 @@ function validationMicroBenchmark(rounds = 200): ValidationFigures {
 
 function writeReport(out: string, run: BenchRun): void {
   fs.mkdirSync(benchDir(out), { recursive: true });
-  for (const latencyMs of new Set(run.results.map((r) => r.latencyMs))) {
-    fs.writeFileSync(path.join(benchDir(out), `up-latency-${latencyMs}.svg`), chart(run.results, latencyMs));
+  const overhead = run.results.filter((r) => (r.suite ?? "overhead") === "overhead");
+  for (const latencyMs of new Set(overhead.map((r) => r.latencyMs))) {
+    fs.writeFileSync(path.join(benchDir(out), `up-latency-${latencyMs}.svg`), chart(overhead, latencyMs));
+  }
+  const fleet = run.results.filter((r) => r.suite === "fleet");
+  for (const command of new Set(fleet.map((r) => r.command))) {
+    fs.writeFileSync(path.join(benchDir(out), `fleet-${slug(command)}.svg`), fleetChart(fleet, command));
   }
   fs.writeFileSync(resultsFile(out), `${JSON.stringify(run, null, 1)}\n`);
   fs.writeFileSync(out, report(run));
 }
 
-function report({ machine, started, peerNote, validation, results }: BenchRun): string {
+function report({ machine, started, command, peerNote, validation, results: all }: BenchRun): string {
+  const results = all.filter((r) => (r.suite ?? "overhead") === "overhead");
   const find = (m: Pick<Measurement, "latencyMs" | "n" | "command">, contestant: Contestant) =>
     results.find((r) => r.latencyMs === m.latencyMs && r.n === m.n && r.command === m.command && r.contestant === contestant);
   const seconds = (r: Measurement | undefined) => (r === undefined ? "–" : `${r.seconds.toFixed(1)}${r.exit === 0 ? "" : " (failed)"}`);
@@ -553,7 +606,11 @@ function report({ machine, started, peerNote, validation, results }: BenchRun): 
     "",
     "Generated by `npm run bench` (scripts/bench.ts); do not edit by hand.",
     "",
-    `Machine: ${machine}. Run started ${started}; the measurements are kept in bench/results.json (\`npm run bench -- --render\` writes this report from them again).`,
+    `Machine: ${machine}. Run started ${started}${command ? ` as \`${command}\`` : ""}; the measurements are kept in bench/results.json (\`npm run bench -- --render\` writes this report from them again).`,
+    "",
+    ...fleetSection(all.filter((r) => r.suite === "fleet"), peerNote),
+    "## Overhead: each front over the engine's floor",
+    "",
     "",
     "- **raw**: a plain HTTPS client, one token, the same Graph requests, 64 at a time (no Pulumi).",
     "- **floor**: the same resources (bench/floor: the same inputs, the same output properties at the same sizes), whose provider only waits the latency per create, read, update and delete: what the Pulumi engine itself costs for them.",
@@ -600,6 +657,7 @@ function report({ machine, started, peerNote, validation, results }: BenchRun): 
     );
   }
   const charts = [...new Set(results.map((r) => r.latencyMs))].map((latency) => `![up time against N, latency ${latency} ms](bench/up-latency-${latency}.svg)`);
+  if (results.length === 0) charts.length = 0;
   lines.push("", "`up` time against N for each contestant:", "", ...charts, "");
   lines.push(
     "## Validation",
@@ -638,12 +696,77 @@ function oursOverFloor(ours: Measurement | undefined, floor: Measurement | undef
   return ratios.length % 2 === 1 ? ratios[middle]! : (ratios[middle - 1]! + ratios[middle]!) / 2;
 }
 
+function slug(command: Command): string {
+  return command.replace(/\W+/g, "-");
+}
+
+/**
+ * Graph's own bound for N subscriptions: each is one write (POST, PATCH or DELETE), and Graph allows 500 writes per
+ * app and tenant in 20 s (limits.ts), so no client does N of them in less than N / 500 × 20 s. A preview writes nothing.
+ */
+function throttleBoundSeconds(command: Command, n: number): number | undefined {
+  if (command === "preview" || command === "preview --refresh") return undefined;
+  const { windowSeconds, requestsPerWindow } = graphLimits.subscriptionThrottle;
+  return (n / requestsPerWindow.write) * windowSeconds;
+}
+
+/** The fleet suite's table and charts: time against Graph's bound, the set beside N resources and the peer. */
+function fleetSection(results: Measurement[], peerNote: string | undefined): string[] {
+  if (results.length === 0) return [];
+  const find = (n: number, command: Command, contestant: Contestant) => results.find((r) => r.n === n && r.command === command && r.contestant === contestant);
+  const seconds = (r: Measurement | undefined) => (r === undefined ? "–" : `${r.seconds.toFixed(1)}${r.exit === 0 ? "" : " (failed)"}`);
+  const ratio = (a: number | undefined, b: number | undefined) => (a !== undefined && b !== undefined && b > 0 ? (a / b).toFixed(2) : "–");
+  const rows = [...new Map(results.map((r) => [`${r.n}/${r.command}`, r])).values()].sort((a, b) => a.n - b.n || commands.indexOf(a.command) - commands.indexOf(b.command));
+  const lines = [
+    "## Fleets: thousands of subscriptions at Graph's own pace",
+    "",
+    `Graph's throttle on, as Graph documents it (500 writes, 500 GETs by id and 25 lists per 20 s per app and tenant; the emulator answers 429 with Retry-After beyond that), and ${fleetLatencyMs} ms latency on every Graph request.`,
+    "",
+    "- **set**: the N subscriptions as one `SubscriptionSet` (bench/set), with the engine's default settings. Its refresh lists the app's subscriptions (a few requests) instead of N GETs.",
+    "- **ours**: N `Subscription` resources with `PULUMI_SKIP_CHECKPOINTS=true` (docs/large-stacks.md): the engine writes the state once at the end instead of after every step.",
+    "- **floor**: N floor resources with `PULUMI_SKIP_CHECKPOINTS=true`, whose provider only waits: the engine's own cost for N resources. Graph's throttle does not apply to it.",
+    `- **terraform**: ${peerNote ?? "not asked for in this run"}; one \`msgraph_resource\` per subscription, \`-parallelism\` N.`,
+    "- **bound**: Graph's throttle bound, N writes at 500 per 20 s; the target is 1.25 × bound. A preview writes nothing and has no bound: its target is 1.15 × the floor's preview.",
+    "- **429s**: throttled answers during the command, across all its processes.",
+    "",
+    "| N | Command | bound (s) | floor (s) | ours (s) | set (s) | terraform (s) | set ÷ bound | ours ÷ bound | set ÷ floor | set ÷ terraform | Graph requests per subscription (ours, set, terraform) | 429s (ours, set, terraform) | Token requests (ours, set) |",
+    "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+  ];
+  for (const { n, command } of rows) {
+    const [floor, ours, set, tf] = (["floor", "ours", "set", "terraform"] as const).map((c) => find(n, command, c));
+    const bound = throttleBoundSeconds(command, n);
+    const triple = (f: (m: Measurement | undefined) => string | number | undefined) => [ours, set, tf].map((m) => f(m) ?? "–").join(", ");
+    lines.push(
+      `| ${n} | \`${command}\` | ${bound?.toFixed(0) ?? "–"} | ${seconds(floor)} | ${seconds(ours)} | ${seconds(set)} | ${seconds(tf)} | ${ratio(set?.seconds, bound)} | ${ratio(ours?.seconds, bound)} | ${ratio(set?.seconds, floor?.seconds)} | ${ratio(set?.seconds, tf?.seconds)} | ${triple((m) => m?.graphRequestsPerResource?.toFixed(2))} | ${triple((m) => m?.throttled)} | ${[ours, set].map((m) => m?.tokenRequests ?? "–").join(", ")} |`,
+    );
+  }
+  lines.push("", "Time against N for each contestant (log scales):", "");
+  for (const command of commands) {
+    if (results.some((r) => r.command === command)) lines.push(`![${command}: seconds against N](bench/fleet-${slug(command)}.svg)`);
+  }
+  lines.push("");
+  return lines;
+}
+
+function fleetChart(results: Measurement[], command: Command): string {
+  const series = (["floor", "ours", "set", "terraform"] as const).map((contestant) => ({
+    name: contestant,
+    points: results.filter((r) => r.contestant === contestant && r.command === command && r.exit === 0).map((r) => ({ x: r.n, y: r.seconds })),
+  }));
+  const bound = throttleBoundSeconds(command, 1);
+  if (bound !== undefined) {
+    const ns = [...new Set(results.map((r) => r.n))];
+    series.push({ name: "Graph's bound" as never, points: ns.map((n) => ({ x: n, y: throttleBoundSeconds(command, n)! })) });
+  }
+  return lineChart({ title: `${command}: seconds against N (throttled Graph, ${fleetLatencyMs} ms)`, xLabel: "subscriptions (N)", yLabel: "seconds", series, scale: "log" });
+}
+
 function chart(results: Measurement[], latencyMs: number): string {
   const series = contestants.map((contestant) => ({
     name: contestant,
     points: results.filter((r) => r.latencyMs === latencyMs && r.contestant === contestant && r.command === "up").map((r) => ({ x: r.n, y: r.seconds })),
   }));
-  return lineChart({ title: `pulumi up: seconds against N (latency ${latencyMs} ms)`, xLabel: "subscriptions (N)", yLabel: "seconds", series });
+  return lineChart({ title: `pulumi up: seconds against N (latency ${latencyMs} ms)`, xLabel: "subscriptions (N)", yLabel: "seconds", series, scale: "log" });
 }
 
 void main().catch((error) => {

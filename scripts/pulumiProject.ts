@@ -143,11 +143,16 @@ export class PulumiProject {
    * provider) once `killWhen` holds, as a pipeline agent that is cancelled or dies would: no signal
    * handler runs, no state is written after the kill. `killed` says whether it came to that.
    */
-  async upKilledWhen(killWhen: () => boolean, flags: readonly string[] = [], options: RunOptions = {}): Promise<{ killed: boolean; result: RunResult }> {
+  upKilledWhen(killWhen: () => boolean, flags: readonly string[] = [], options: RunOptions = {}): Promise<{ killed: boolean; result: RunResult }> {
+    return this.killedWhen("up", killWhen, flags, options);
+  }
+
+  /** `pulumi up` or `pulumi destroy` (`--yes --skip-preview`), killed as upKilledWhen says. */
+  async killedWhen(command: "up" | "destroy", killWhen: () => boolean, flags: readonly string[] = [], options: RunOptions = {}): Promise<{ killed: boolean; result: RunResult }> {
     await this.selectStack();
     const started = Date.now();
     const env = this.environment(options.env);
-    const child = spawn(path.join(this.cliDir!, "pulumi"), ["up", "--yes", "--skip-preview", "--non-interactive", "--stack", this.stack, ...flags], {
+    const child = spawn(path.join(this.cliDir!, "pulumi"), [command, "--yes", "--skip-preview", "--non-interactive", "--stack", this.stack, ...flags], {
       cwd: this.dir,
       env,
       stdio: ["ignore", "pipe", "pipe"],

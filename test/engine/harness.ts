@@ -305,11 +305,17 @@ export class EngineStack {
   }
 
   /** `pulumi up` of the given subscriptions, SIGKILLed with its plugins once `killWhen` holds. */
-  async upKilledWhen(specs: SubscriptionSpecs, killWhen: () => boolean): Promise<{ killed: boolean; result: RunResult }> {
+  async upKilledWhen(specs: SubscriptionSpecs, killWhen: () => boolean, options: { flags?: string[]; env?: Record<string, string> } = {}): Promise<{ killed: boolean; result: RunResult }> {
     if (this.language === "yaml") writeNativeProject(this.projectDir, this.project, "yaml", specs);
     await this.pulumi.setConfig(this.stackConfig(specs));
     this.lastConfig = "";
-    const outcome = await this.pulumi.upKilledWhen(killWhen, [], { env: { NODE_EXTRA_CA_CERTS: this.world.emulator.caFile, ...languageEnvironment(this.language) } });
+    return this.killedWhen("up", killWhen, options);
+  }
+
+  /** `pulumi up` or `destroy` of the stack's current config, SIGKILLed with its plugins once `killWhen` holds. */
+  async killedWhen(command: "up" | "destroy", killWhen: () => boolean, options: { flags?: string[]; env?: Record<string, string> } = {}): Promise<{ killed: boolean; result: RunResult }> {
+    const env = { NODE_EXTRA_CA_CERTS: this.world.emulator.caFile, ...languageEnvironment(this.language), ...options.env };
+    const outcome = await this.pulumi.killedWhen(command, killWhen, options.flags ?? [], { env });
     this.world.transcript.push(outcome.result.output);
     return outcome;
   }

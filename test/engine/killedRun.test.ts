@@ -97,6 +97,54 @@ it("a run of the native provider (a YAML program) killed mid-way through the cre
   expect(liveIds()).toEqual([]);
 });
 
+describe("with PULUMI_SKIP_CHECKPOINTS=true (README, Large stacks): a killed run leaves no record of what it did", () => {
+  const skip = { PULUMI_SKIP_CHECKPOINTS: "true" };
+
+  it("a run killed mid-way through the creates recovers on the next pulumi up --refresh: the marks take back what the state never recorded", async () => {
+    const stack = world.stack("killed-skip-up");
+    world.admin.reset();
+    const specs = groups("groups");
+    const { killed, result } = await stack.upKilledWhen(specs, () => world.admin.listSubscriptions().length >= count / 2, { env: skip });
+    if (!killed) expectExit(result, 0);
+    if (killed) expect(await stack.stateIds()).toEqual({}); // nothing of this run was written
+    expectExit(await stack.cancel(), 0);
+    expectExit(await stack.up(specs, { refresh: true, env: skip }), 0);
+    await expectGraphAndStateAgree(stack, specs);
+    expect(posts()).toBeLessThanOrEqual(count * 2); // each taken back by one more POST (409), none created twice
+    expectExit(await stack.preview(specs, { refresh: true, expectNoChanges: true }), 0);
+  });
+
+  it("a renewal killed mid-way recovers on the next pulumi up --refresh, every subscription renewed once", async () => {
+    const stack = world.stack("killed-skip-renewal");
+    world.admin.reset();
+    const specs = Object.fromEntries(Object.entries(groups("groups")).map(([name, spec]) => [name, { ...spec, lifetimeMinutes: 600, renewBeforeMinutes: 300 }]));
+    expectExit(await stack.up(specs, { env: skip }), 0);
+    const ids = await stack.stateIds();
+    world.admin.advanceClock(301);
+    world.admin.clearRequestLog();
+    const patches = () => world.subscriptionRequests().filter((r) => r.method === "PATCH").length;
+    const { killed, result } = await stack.upKilledWhen(specs, () => patches() >= count / 2, { flags: ["--refresh"], env: skip });
+    if (!killed) expectExit(result, 0);
+    expectExit(await stack.cancel(), 0);
+    expectExit(await stack.up(specs, { refresh: true, env: skip }), 0);
+    await expectGraphAndStateAgree(stack, specs);
+    expect(await stack.stateIds()).toEqual(ids);
+    expectExit(await stack.preview(specs, { refresh: true, expectNoChanges: true }), 0);
+  });
+
+  it("a destroy killed mid-way finishes on the next pulumi destroy, with nothing left in Graph or the state", async () => {
+    const stack = world.stack("killed-skip-destroy");
+    world.admin.reset();
+    expectExit(await stack.up(groups("groups"), { env: skip }), 0);
+    const { killed, result } = await stack.killedWhen("destroy", () => world.admin.listSubscriptions().length <= count / 2, { env: skip });
+    if (!killed) expectExit(result, 0);
+    expectExit(await stack.cancel(), 0);
+    expectExit(await stack.destroy({ env: skip }), 0);
+    expect(liveIds()).toEqual([]);
+    expect(await stack.stateIds()).toEqual({});
+  });
+});
+
 /** `msgraph-subscriptions doctor` next to the stack, as a user runs it. */
 async function doctor(stack: EngineStack, ...flags: string[]) {
   const env = { ...stack.environment(), ...world.graphEnv() };

@@ -14,6 +14,10 @@
 #                       many seconds before giving up (default 0: fail at once with what to do). For pipelines
 #                       that may start a run while another still holds the stack; never combine with
 #                       CANCEL_STALE_LOCK, which would lift the other run's lock.
+#   LARGE_STACK         "true": run with PULUMI_SKIP_CHECKPOINTS=true, for stacks of many hundreds of resources,
+#                       where the engine's state write after every step is most of the run (README, "Large
+#                       stacks"). A killed run then leaves no record of what it did; the next run of this script
+#                       (up --refresh) takes back what it created, by the subscriptions' ownership marks.
 #   PIPELINE_SUMMARY_FILE  Markdown summary file (default: GitHub's or Azure DevOps's, see report.sh)
 # plus whatever the provider and the backend read (msgraph:* config or MSGRAPH_*/AZURE_* variables).
 #
@@ -25,6 +29,7 @@ scripts="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 . "$scripts/report.sh"
 
 stack="${PULUMI_STACK:?set PULUMI_STACK to the stack to renew}"
+if [ "${LARGE_STACK:-false}" = "true" ]; then export PULUMI_SKIP_CHECKPOINTS=true; fi
 project_dir="${PULUMI_PROJECT_DIR:-.}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
