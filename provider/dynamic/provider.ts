@@ -32,7 +32,10 @@ interface SerializedProvider extends pulumi.dynamic.ResourceProvider {
 
 const subscriptionProvider: SerializedProvider = {
   load() {
-    this.loaded ??= require(implementation).createSubscriptionProvider();
+    if (!this.loaded) {
+      require("pulumi-msgraph-subscriptions/dist/provider/compileCache.js");
+      this.loaded = require(implementation).createSubscriptionProvider();
+    }
     return this.loaded!;
   },
   async configure(req) {

@@ -14,7 +14,10 @@ interface SerializedProvider extends pulumi.dynamic.ResourceProvider {
 
 const subscriptionSetProvider: SerializedProvider = {
   load() {
-    this.loaded ??= require(implementation).createSubscriptionSetProvider();
+    if (!this.loaded) {
+      require("pulumi-msgraph-subscriptions/dist/provider/compileCache.js");
+      this.loaded = require(implementation).createSubscriptionSetProvider();
+    }
     return this.loaded!;
   },
   async configure(req) {

@@ -1,3 +1,4 @@
+import "../compileCache";
 import * as pulumi from "@pulumi/pulumi";
 import { interceptConfigure } from "./configureHook";
 import { NativeProvider } from "./nativeProvider";

@@ -2,9 +2,10 @@ import type * as pulumi from "@pulumi/pulumi";
 import { ownerMarkFor } from "../ownership";
 import { redact } from "../redaction";
 import { SubscriptionProvider } from "../subscription/implementation";
+import { SubscriptionSetProvider } from "../subscriptionSet/implementation";
 import { apiVersions, type ApiVersion } from "../vocabulary";
 import { conceal, reveal, unknownValue, type Properties } from "./engineValues";
-import { packageName, packageSchemaText, packageVersion, reauthorizeToken, subscriptionToken } from "./packageSchema";
+import { packageName, packageSchemaText, packageVersion, reauthorizeToken, subscriptionSetToken, subscriptionToken } from "./packageSchema";
 
 type Urn = string;
 
@@ -16,7 +17,8 @@ function parseUrn(urn: Urn): { stack: string; project: string; type: string; nam
 
 /**
  * The native provider, `pulumi-resource-msgraph-subscriptions`: the engine's gRPC calls, for the resource type
- * msgraph-subscriptions:index:Subscription, mapped onto the same SubscriptionProvider the dynamic resource uses.
+ * msgraph-subscriptions:index:Subscription and msgraph-subscriptions:index:SubscriptionSet, mapped onto the same
+ * SubscriptionProvider and SubscriptionSetProvider the dynamic resources use.
  * This class only translates: property values in and out (engineValues.ts), the ownership mark from the URN
  * (the dynamic front's Subscription class sets it from the program's project, stack and name), the settings
  * from Configure, and the reauthorize function. No operation is written twice.
@@ -25,6 +27,7 @@ export class NativeProvider implements pulumi.provider.Provider {
   readonly version = packageVersion();
   /** Until Configure, the MSGRAPH_* environment, as the dynamic front reads it before its configure. */
   private readonly subscriptions = new SubscriptionProvider();
+  private readonly sets = new SubscriptionSetProvider();
 
   getSchema(): Promise<string> {
     return Promise.resolve(packageSchemaText());
@@ -37,41 +40,40 @@ export class NativeProvider implements pulumi.provider.Provider {
    */
   configure(variables: ReadonlyMap<string, string>, args: Properties): void {
     const given = reveal(args).plain;
-    this.subscriptions.configureWith((key) => {
+    const lookup = (key: string) => {
       const name = key.replace(/^msgraph:/, "");
       const value = given[name] ?? variables.get(`${packageName}:config:${name}`) ?? variables.get(`${packageName}:${name}`);
       // An explicit provider's input that is not known yet (preview) is as good as not given.
       if (value === undefined || value === null || value === unknownValue) return undefined;
       return typeof value === "string" ? value : JSON.stringify(value);
-    }, packageName);
+    };
+    this.subscriptions.configureWith(lookup, packageName);
+    this.sets.configureWith(lookup, packageName);
   }
 
   async check(urn: Urn, olds: Properties, news: Properties): Promise<pulumi.provider.CheckResult> {
-    this.requireSubscription(urn);
+    const implementation = this.implementationOf(urn);
     const { plain, secretNames } = reveal(news);
     const { stack, project, name } = parseUrn(urn);
     // The program cannot set the mark (the package schema leaves it out); it is this resource's identity.
     plain.ownerMark = ownerMarkFor(project, stack, name);
-    const result = await this.subscriptions.check(reveal(olds).plain, plain);
+    const result = await implementation.check(reveal(olds).plain, plain);
     return { inputs: conceal(result.inputs as Properties, secretNames), failures: result.failures };
   }
 
   async diff(id: string, urn: Urn, olds: Properties, news: Properties): Promise<pulumi.provider.DiffResult> {
-    this.requireSubscription(urn);
-    return this.subscriptions.diff(id, reveal(olds).plain, reveal(news).plain);
+    return this.implementationOf(urn).diff(id, reveal(olds).plain, reveal(news).plain);
   }
 
   async create(urn: Urn, inputs: Properties): Promise<pulumi.provider.CreateResult> {
-    this.requireSubscription(urn);
     const { plain, secretNames } = reveal(inputs);
-    const result = await this.subscriptions.create(plain);
+    const result = await this.implementationOf(urn).create(plain);
     return { id: result.id, outs: conceal(result.outs as Properties, secretNames) };
   }
 
   async read(id: string, urn: Urn, props?: Properties): Promise<pulumi.provider.ReadResult> {
-    this.requireSubscription(urn);
     const { plain, secretNames } = reveal(props);
-    const result = await this.subscriptions.read(id, plain);
+    const result = await this.implementationOf(urn).read(id, plain);
     // Gone from Graph: an empty id tells the engine to drop it from the state.
     if (!result.id) return { id: "", props: {} };
     return {
@@ -82,15 +84,13 @@ export class NativeProvider implements pulumi.provider.Provider {
   }
 
   async update(id: string, urn: Urn, olds: Properties, news: Properties): Promise<pulumi.provider.UpdateResult> {
-    this.requireSubscription(urn);
     const { plain, secretNames } = reveal(news);
-    const result = await this.subscriptions.update(id, reveal(olds).plain, plain);
+    const result = await this.implementationOf(urn).update(id, reveal(olds).plain, plain);
     return { outs: conceal(result.outs as Properties, secretNames) };
   }
 
   async delete(id: string, urn: Urn, props: Properties): Promise<void> {
-    this.requireSubscription(urn);
-    await this.subscriptions.delete(id, reveal(props).plain);
+    await this.implementationOf(urn).delete(id, reveal(props).plain);
   }
 
   async invoke(token: string, inputs: Properties): Promise<pulumi.provider.InvokeResult> {
@@ -106,8 +106,11 @@ export class NativeProvider implements pulumi.provider.Provider {
     return { outputs: { subscriptionId, apiVersion: through } };
   }
 
-  private requireSubscription(urn: Urn): void {
+  /** The shared implementation of the URN's resource type. */
+  private implementationOf(urn: Urn): SubscriptionProvider | SubscriptionSetProvider {
     const { type } = parseUrn(urn);
-    if (type !== subscriptionToken) throw new Error(`${packageName} has no resource type ${type}; it has ${subscriptionToken}`);
+    if (type === subscriptionToken) return this.subscriptions;
+    if (type === subscriptionSetToken) return this.sets;
+    throw new Error(`${packageName} has no resource type ${type}; it has ${subscriptionToken} and ${subscriptionSetToken}`);
   }
 }

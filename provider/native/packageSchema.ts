@@ -2,7 +2,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { z } from "zod";
 import { rawSettings, secretSettings } from "../graph/settings";
-import { connectionInput, subscriptionInputs, type SubscriptionInputName } from "../schema";
+import { connectionInput, subscriptionInputs, subscriptionSetInputs, type SubscriptionInputName } from "../schema";
 import { graphDefaultOf, inputProperties, type InputBehaviour } from "../subscription/inputs";
 import { outputOnlyProperties } from "../subscription/state";
 import { apiVersions } from "../vocabulary";
@@ -17,6 +17,7 @@ import { apiVersions } from "../vocabulary";
 
 export const packageName = "msgraph-subscriptions";
 export const subscriptionToken = `${packageName}:index:Subscription`;
+export const subscriptionSetToken = `${packageName}:index:SubscriptionSet`;
 export const connectionToken = `${packageName}:index:Connection`;
 export const reauthorizeToken = `${packageName}:index:reauthorize`;
 
@@ -37,6 +38,7 @@ interface JsonSchema {
 export interface PropertySpec {
   type?: string;
   items?: PropertySpec;
+  additionalProperties?: PropertySpec;
   oneOf?: PropertySpec[];
   $ref?: string;
   description?: string;
@@ -101,6 +103,27 @@ function inputSpecs(): Record<string, PropertySpec> {
   return specs;
 }
 
+/** The set's inputs: the Subscription's but `resource`, and the list of paths (schema.ts, subscriptionSetInputs). */
+function setInputSpecs(): Record<string, PropertySpec> {
+  const { resource: _resource, ...shared } = inputSpecs();
+  return { resources: property(jsonOf(subscriptionSetInputs).properties!.resources!), ...shared };
+}
+
+function setOutputSpecs(inputs: Record<string, PropertySpec>): Record<string, PropertySpec> {
+  const outputs: Record<string, PropertySpec> = {};
+  for (const [name, spec] of Object.entries(inputs)) {
+    const { default: _default, replaceOnChanges: _replace, ...output } = spec;
+    outputs[name] = output;
+  }
+  outputs.changeType = { type: "string", description: inputs.changeType!.description };
+  outputs.subscriptionIds = {
+    type: "object",
+    additionalProperties: { type: "string" },
+    description: "Graph's subscription id for each resource path of `resources`.",
+  };
+  return outputs;
+}
+
 function connectionType() {
   const json = jsonOf(connectionInput);
   const secretFields = inputProperties.connection.secret as readonly string[];
@@ -152,6 +175,7 @@ export function packageSchema() {
   const inputs = inputSpecs();
   const settings = settingSpecs();
   const requiredInputs = (jsonOf(subscriptionInputs).required ?? []).filter((name) => !frontOnlyInputs.includes(name as SubscriptionInputName));
+  const setRequiredInputs = (jsonOf(subscriptionSetInputs).required ?? []).filter((name) => !frontOnlyInputs.includes(name as SubscriptionInputName));
   return {
     name: packageName,
     displayName: "Microsoft Graph change-notification subscriptions",
@@ -178,6 +202,17 @@ export function packageSchema() {
         requiredInputs,
         properties: outputSpecs(inputs),
         required: [...requiredInputs, "expirationDateTime", "graphApiVersion"],
+      },
+      [subscriptionSetToken]: {
+        description:
+          "Many change-notification subscriptions that share every input but the resource path, as one resource: for fleets of hundreds or thousands " +
+          "(every user's mailbox), where one resource per subscription makes the Pulumi engine, not Graph, the slow part. Each path is checked, created, renewed and " +
+          "deleted as a Subscription's would be, at the pace Graph's throttle allows; adding or removing a path creates or deletes only that subscription. " +
+          "A create or update changes all or nothing: when a subscription fails, those the run created are deleted again. `clientState` is always stored as a secret.",
+        inputProperties: setInputSpecs(),
+        requiredInputs: setRequiredInputs,
+        properties: setOutputSpecs(setInputSpecs()),
+        required: [...setRequiredInputs, "subscriptionIds"],
       },
     },
     functions: {

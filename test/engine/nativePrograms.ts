@@ -64,6 +64,12 @@ export function writeNativeProject(dir: string, project: string, language: Exclu
         properties.clientState = `\${${yamlClientStateKey(index)}}`;
       }
       if (plainClientState !== undefined) properties.clientState = plainClientState;
+      if (Array.isArray(properties.resources)) {
+        // A spec with a list of paths is a SubscriptionSet, as in the Node.js test program.
+        resources[name] = { type: "msgraph-subscriptions:index:SubscriptionSet", properties };
+        outputs[name] = { id: `\${${name}.id}`, subscriptionIds: `\${${name}.subscriptionIds}`, clientState: `\${${name}.clientState}` };
+        return;
+      }
       resources[name] = { type: "msgraph-subscriptions:index:Subscription", properties };
       outputs[name] = { id: `\${${name}.id}`, expirationDateTime: `\${${name}.expirationDateTime}`, clientState: `\${${name}.clientState}` };
     });

@@ -30,9 +30,11 @@ const range = (from: number, to: number) => Array.from({ length: to - from }, (_
 const liveResources = () => world.admin.listSubscriptions().map((s) => s.resource).sort();
 const writes = () => world.subscriptionRequests().filter((r) => r.method !== "GET");
 
+const setTypes = ["pulumi-nodejs:dynamic/msgraph:SubscriptionSet", "msgraph-subscriptions:index:SubscriptionSet"];
+
 async function setIds(stack: EngineStack): Promise<Record<string, string>> {
   const state = JSON.parse(await stack.exportState());
-  const set = state.deployment.resources.find((r: { type: string }) => r.type === "pulumi-nodejs:dynamic/msgraph:SubscriptionSet");
+  const set = state.deployment.resources.find((r: { type: string }) => setTypes.includes(r.type));
   return set?.outputs.subscriptionIds ?? {};
 }
 
@@ -143,4 +145,22 @@ describe("a fleet of subscriptions as one SubscriptionSet", () => {
     expectExit(await stack.destroy(), 0);
     expect(world.admin.listSubscriptions()).toEqual([]);
   });
+});
+
+it("is the same resource through the native provider: a YAML program's set is created, read back with one list, renewed and destroyed", async () => {
+  const stack = world.stack("set-yaml", { language: "yaml" });
+  world.admin.reset();
+  const paths = range(300, 360);
+  expectExit(await stack.up(fleet(paths)), 0);
+  await expectGraphAndStateAgree(stack, paths);
+  expect(await stack.exportState()).not.toContain("fleet-client-state-secret");
+  world.admin.clearRequestLog();
+  expectExit(await stack.preview(fleet(paths), { refresh: true, expectNoChanges: true }), 0);
+  expect(world.subscriptionRequests().filter((r) => r.method === "GET" && /\/subscriptions\/[^/]+$/.test(r.path))).toHaveLength(0);
+  world.admin.advanceClock(600 - 300 + 1);
+  world.admin.clearRequestLog();
+  expectExit(await stack.up(fleet(paths), { refresh: true }), 0);
+  expect(writes().filter((r) => r.method === "PATCH")).toHaveLength(60);
+  expectExit(await stack.destroy(), 0);
+  expect(world.admin.listSubscriptions()).toEqual([]);
 });

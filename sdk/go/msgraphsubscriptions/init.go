@@ -23,6 +23,8 @@ func (m *module) Construct(ctx *pulumi.Context, name, typ, urn string) (r pulumi
 	switch typ {
 	case "msgraph-subscriptions:index:Subscription":
 		r = &Subscription{}
+	case "msgraph-subscriptions:index:SubscriptionSet":
+		r = &SubscriptionSet{}
 	default:
 		return nil, fmt.Errorf("unknown resource type: %s", typ)
 	}

@@ -9,6 +9,7 @@ import typing
 from .provider import *
 from .reauthorize import *
 from .subscription import *
+from .subscription_set import *
 from ._inputs import *
 from . import outputs
 
@@ -27,7 +28,8 @@ _utilities.register(
   "mod": "index",
   "fqn": "pulumi_msgraph_subscriptions",
   "classes": {
-   "msgraph-subscriptions:index:Subscription": "Subscription"
+   "msgraph-subscriptions:index:Subscription": "Subscription",
+   "msgraph-subscriptions:index:SubscriptionSet": "SubscriptionSet"
   }
  }
 ]
