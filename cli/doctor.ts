@@ -111,7 +111,7 @@ export async function doctor(location: StackLocation, options: { endpointTimeout
   const context = ProviderContext.fromConfig(stack.config);
   const problems: DoctorProblem[] = [];
   const notes: string[] = [];
-  const warnings = await undocumentedResources(stack.subscriptions);
+  const warnings = [...largeStack(stack.subscriptionResources), ...(await undocumentedResources(stack.subscriptions))];
   // Endpoint checks wait on the network for up to 10 seconds each; they run while the tokens are fetched.
   const endpoints = endpointProblems(stack.subscriptions, notes, options.endpointTimeoutMs);
 
@@ -145,6 +145,21 @@ export async function doctor(location: StackLocation, options: { endpointTimeout
 
   problems.push(...(await endpoints));
   return { subscriptionCount: stack.subscriptions.length, problems, notes, warnings, repaired };
+}
+
+/**
+ * From this many Subscription resources on, the engine's state write after every step is most of a `pulumi up`
+ * (BENCHMARKS.md: at 1,000 it takes minutes), and a SubscriptionSet or PULUMI_SKIP_CHECKPOINTS is worth it.
+ */
+const largeStackFrom = 200;
+
+export function largeStack(resources: number, env: NodeJS.ProcessEnv = process.env): string[] {
+  if (resources < largeStackFrom || env.PULUMI_SKIP_CHECKPOINTS === "true") return [];
+  return [
+    `the stack has ${resources} Subscription resources, and the Pulumi engine writes the whole state after every step of every one of them, so each pulumi up spends most of its time on that. ` +
+      "Fix: declare subscriptions that differ only in their resource path as one SubscriptionSet, or run pulumi with PULUMI_SKIP_CHECKPOINTS=true " +
+      "(LARGE_STACK=true in the example pipelines), and after a killed run recover with pulumi cancel and pulumi up --refresh (README, Large stacks)",
+  ];
 }
 
 /** Subscriptions whose path no row lists: preview let them through only because the program opted in. */

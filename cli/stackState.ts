@@ -33,6 +33,8 @@ export interface StackContents {
   /** The stack's config value for a key such as `msgraph:endpoint`; undefined when unset or encrypted. */
   config: (key: string) => string | undefined;
   subscriptions: StackSubscription[];
+  /** How many Subscription resources (not subscriptions of a set) the stack has: what the engine's cost grows with. */
+  subscriptionResources: number;
 }
 
 /**
@@ -40,6 +42,8 @@ export interface StackContents {
  * "Subscription") and the native provider's. Both store the same state.
  */
 export const subscriptionTypes: readonly string[] = ["pulumi-nodejs:dynamic/msgraph:Subscription", "msgraph-subscriptions:index:Subscription"];
+/** A SubscriptionSet's, whose subscriptions are listed one by one as `<set>[<resource path>]`. */
+export const subscriptionSetTypes: readonly string[] = ["pulumi-nodejs:dynamic/msgraph:SubscriptionSet", "msgraph-subscriptions:index:SubscriptionSet"];
 
 /** What an encrypted string reads as; `encrypted` says which values these are. */
 export const encryptedPlaceholder = "[secret]";
@@ -61,9 +65,27 @@ export async function readStack(location: StackLocation): Promise<StackContents>
   // What the provider assumes for states that predate graphApiVersion: the stack's configured version.
   const configuredVersion = (lookup("msgraph:apiVersion") ?? process.env.MSGRAPH_API_VERSION) === "beta" ? "beta" : "v1.0";
   const resources = ((exported as { deployment?: { resources?: unknown[] } }).deployment?.resources ?? []) as ExportedResource[];
+  const { itemsOf, itemProps } = await import("../provider/subscriptionSet/items");
+  const live = (resource: ExportedResource) => typeof resource.id === "string" && resource.id !== "" && !resource.delete;
+  // Each subscription of a set, as the set's provider sees it: the set's shared inputs under the item's own state.
+  const setItems = resources
+    .filter((resource) => subscriptionSetTypes.includes(resource.type) && live(resource))
+    .flatMap((resource) => {
+      const encrypted: string[] = [];
+      const outputs = revealed(resource.outputs ?? {}, [], encrypted) as Record<string, unknown>;
+      const setName = resource.urn.split("::").pop() ?? resource.urn;
+      return [...itemsOf(outputs).values()].map((item): StackSubscription => {
+        const name = `${setName}[${item.resource}]`;
+        try {
+          return { name, urn: resource.urn, id: item.id, state: parseState(itemProps(outputs, item), configuredVersion), encrypted };
+        } catch (error) {
+          throw new Error(`SubscriptionSet '${name}': ${(error as Error).message}`);
+        }
+      });
+    });
   const subscriptions = resources
     // A resource marked `delete` is the old half of a replacement that the next update deletes.
-    .filter((resource) => subscriptionTypes.includes(resource.type) && typeof resource.id === "string" && resource.id !== "" && !resource.delete)
+    .filter((resource) => subscriptionTypes.includes(resource.type) && live(resource))
     .map((resource): StackSubscription => {
       const encrypted: string[] = [];
       const outputs = revealed(resource.outputs ?? {}, [], encrypted) as Record<string, unknown>;
@@ -74,7 +96,7 @@ export async function readStack(location: StackLocation): Promise<StackContents>
         throw new Error(`Subscription '${name}': ${(error as Error).message}`);
       }
     });
-  return { config: lookup, subscriptions };
+  return { config: lookup, subscriptions: [...subscriptions, ...setItems], subscriptionResources: subscriptions.length };
 }
 
 interface ExportedResource {

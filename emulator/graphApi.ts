@@ -1,3 +1,4 @@
+import { graphLimits } from "../provider/limits";
 import type { SubscriptionRequestClass } from "../provider/limits";
 import type { ApiVersion } from "../provider/vocabulary";
 import type { Authority } from "./authority";
@@ -38,9 +39,15 @@ export async function handleGraphRequest(
 
   if (!id) {
     if (method === "GET") {
+      // In pages, as Graph answers; the skip token is the offset (Graph's are opaque, and clients only follow them).
+      const all = store.list(caller);
+      const offset = Number(request.query.get("$skiptoken") ?? 0);
+      const size = graphLimits.subscriptionListPageSize;
+      const next = offset + size < all.length ? `${context.baseUrl}/${apiVersion}/subscriptions?$skiptoken=${offset + size}` : undefined;
       return json(200, {
         "@odata.context": `${context.baseUrl}/${apiVersion}/$metadata#subscriptions`,
-        value: store.list(caller).map((subscription) => toGraphJson(subscription, { includeClientState: false })),
+        value: all.slice(offset, offset + size).map((subscription) => toGraphJson(subscription, { includeClientState: false })),
+        ...(next ? { "@odata.nextLink": next } : {}),
       });
     }
     if (method === "POST") {

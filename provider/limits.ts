@@ -49,6 +49,12 @@ export const graphLimits = {
     windowSeconds: 20,
     requestsPerWindow: { write: 500, reauthorize: 1000, getById: 500, list: 25 },
   },
+  /**
+   * GET /subscriptions answers in pages linked by @odata.nextLink (users report them:
+   * microsoftgraph/microsoft-graph-docs#5681). The list page documents no page size and no $top; 100 is the
+   * size of Graph's directory pages, and what the emulator serves, so clients must follow the links.
+   */
+  subscriptionListPageSize: 100,
 } as const;
 
 export type TlsVersion = (typeof graphLimits.tlsVersions)[number];

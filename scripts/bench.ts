@@ -133,7 +133,9 @@ async function main(): Promise<void> {
     ...(chosenSuites.includes("overhead") ? latencies.flatMap((latencyMs) => counts.map((n) => ({ suite: "overhead" as const, latencyMs, n }))) : []),
   ];
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "msgraph-bench-"));
-  const emulator = await startEmulator({ stateDir: path.join(workDir, "emulator") });
+  // One app per contestant (appOf): Graph throttles per app and tenant, so one contestant's writes must not use up the
+  // window the next one starts in.
+  const emulator = await startEmulator({ stateDir: path.join(workDir, "emulator"), clients: contestants.map(() => ({})) });
   const receiver = await startWebhookReceiver({ stateDir: path.join(workDir, "emulator") });
   tls.setDefaultCACertificates([...tls.getCACertificates("default"), emulator.caPem]);
   const programs = installPrograms(workDir);
@@ -216,6 +218,11 @@ interface Runner {
   close?(): Promise<void>;
 }
 
+/** Each contestant signs in as an app of its own (the emulator's client of this index). */
+function appOf(emulator: RunningEmulator, contestant: Contestant) {
+  return emulator.clients[contestants.indexOf(contestant)]!;
+}
+
 /** The fleet suite's latency: Graph's answers take 100 ms, as across a continent. */
 const fleetLatencyMs = 100;
 
@@ -283,7 +290,7 @@ class TerraformContestant {
 
   constructor(private readonly setting: Setting, binaries: PeerBinaries) {
     const { emulator, workDir, n, latencyMs, webhook } = setting;
-    const client = emulator.clients[0]!;
+    const client = appOf(emulator, "terraform");
     this.peer = new TerraformPeer({
       n,
       graphUrl: emulator.url,
@@ -343,7 +350,7 @@ class RawContestant {
 
   async prepare(): Promise<void> {
     const { emulator } = this.setting;
-    const client = emulator.clients[0]!;
+    const client = appOf(emulator, "raw");
     const tokenResponse = await fetch(`${emulator.url}/${client.tenantId}/oauth2/v2.0/token`, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
@@ -454,11 +461,11 @@ class PulumiContestant {
     // The set watches other mailboxes than ours: they share Graph, which allows one subscription per mailbox.
     const mailboxes = this.name === "set" ? "dddddddd" : "bbbbbbbb";
     const template = { ...subscriptionBody(webhook, 0), resource: `users/${mailboxes}-0000-4000-8000-{i}/messages`, lifetimeMinutes, renewBeforeMinutes };
-    if (this.name === "native") return providerStackConfig(emulator, emulator.clients[0], "msgraph-subscriptions");
+    if (this.name === "native") return providerStackConfig(emulator, appOf(emulator, "native"), "msgraph-subscriptions");
     return this.name === "floor"
       ? { count: n, latencyMs, generation, template }
       : {
-          ...providerStackConfig(emulator),
+          ...providerStackConfig(emulator, appOf(emulator, this.name)),
           count: n,
           template,
         };

@@ -88,10 +88,10 @@ export class SubscriptionsClient {
     return found === undefined ? undefined : asSubscription("read", found);
   }
 
-  /** Every page: Graph pages the list with @odata.nextLink. */
-  async list(version: ApiVersion): Promise<GraphSubscription[]> {
+  /** Every page (Graph pages the list with @odata.nextLink), or only until `enough` says the pages so far hold what is wanted. */
+  async list(version: ApiVersion, enough: (soFar: readonly GraphSubscription[]) => boolean = () => false): Promise<GraphSubscription[]> {
     const all: GraphSubscription[] = [];
-    for (let next: string | undefined = "/subscriptions"; next !== undefined; ) {
+    for (let next: string | undefined = "/subscriptions"; next !== undefined && !enough(all); ) {
       const page = (await this.call("list", version, "GET", next)) as { value?: unknown; "@odata.nextLink"?: unknown } | null;
       if (!page || !Array.isArray(page.value)) throw new TransportError(`list subscriptions: Graph's answer has no value array`);
       all.push(...page.value.map((item) => asSubscription("list", item)));

@@ -63,7 +63,11 @@ export class SubscriptionSetProvider implements pulumi.dynamic.ResourceProvider 
         const reason = failure.property === "resource" && !failure.reason.includes(path) ? `'${path}': ${failure.reason}` : failure.reason;
         if (!failures.has(`${property}\u0000${reason}`)) failures.set(`${property}\u0000${reason}`, { property, reason });
       }
-      if (!result.failures?.length) shared ??= sharedInputs(result.inputs);
+      if (!result.failures?.length && !shared) {
+        // The path and its mark are the item's; what is left is the same for every path.
+        const { resource: _resource, ownerMark: _mark, ...rest } = sharedInputs(result.inputs);
+        shared = rest;
+      }
     });
     if (failures.size > 0) return { inputs: news, failures: [...failures.values()].slice(0, maxReported) };
     const { __provider } = news;
@@ -211,7 +215,14 @@ export class SubscriptionSetProvider implements pulumi.dynamic.ResourceProvider 
     const first = [...items.values()][0]!;
     const state = parseState(itemProps(props, first), this.context.settings().apiVersion);
     const client = await this.context.graph(state.connection);
-    const listed = await client.list(state.graphApiVersion);
+    // Until every subscription of the set has been seen: the app's other subscriptions may fill many more pages.
+    const wanted = new Set([...items.values()].map((item) => item.id));
+    let found = 0;
+    let checked = 0;
+    const listed = await client.list(state.graphApiVersion, (soFar) => {
+      for (; checked < soFar.length; checked++) if (wanted.has(soFar[checked]!.id)) found++;
+      return found === wanted.size;
+    });
     return new Map(listed.map((subscription) => [subscription.id, subscription]));
   }
 }

@@ -166,3 +166,17 @@ describe("doctor", () => {
     expect(stderr).toContain("Unexpected argument 'prod'");
   });
 });
+
+describe("doctor on a large stack", () => {
+  it.each([
+    [199, {}, false],
+    [200, {}, true],
+    [5000, {}, true],
+    [5000, { PULUMI_SKIP_CHECKPOINTS: "true" }, false],
+  ])("with %i Subscription resources and %j warns: %s", async (resources, env, warns) => {
+    const { largeStack } = await import("../../cli/doctor");
+    const warnings = largeStack(resources, env);
+    expect(warnings.length > 0).toBe(warns);
+    if (warns) expect(warnings[0]).toMatch(new RegExp(`${resources} Subscription resources.*Fix: .*SubscriptionSet.*PULUMI_SKIP_CHECKPOINTS=true.*pulumi up --refresh`));
+  });
+});

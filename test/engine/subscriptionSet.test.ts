@@ -3,7 +3,7 @@
  * emulator: created, read back with one list, renewed, grown and shrunk path by path, all-or-nothing when a
  * subscription fails, recovered after a kill, destroyed; its clientState secret in state.
  */
-import { describeRequests, expectExit, startWorld, type EngineStack, type SubscriptionSpecs, type World } from "./harness";
+import { cliScript, describeRequests, expectExit, nodeBinary, repoRoot, runProcess, startWorld, type EngineStack, type SubscriptionSpecs, type World } from "./harness";
 
 let world: World;
 beforeAll(async () => {
@@ -139,6 +139,19 @@ describe("a fleet of subscriptions as one SubscriptionSet", () => {
     expectExit(await stack.up(fleet(grown), { refresh: true }), 0);
     await expectGraphAndStateAgree(stack, grown);
     expectExit(await stack.preview(fleet(grown), { refresh: true, expectNoChanges: true }), 0);
+  });
+
+  it("is listed subscription by subscription by msgraph-subscriptions status, and checked by doctor", async () => {
+    const env = { ...stack.environment(), ...world.graphEnv() };
+    const ids = await setIds(stack);
+    const result = await runProcess(nodeBinary, [cliScript, "status", "--json", "--stack", stack.name, "--cwd", stack.projectDir], { cwd: repoRoot, env });
+    world.transcript.push(result.output);
+    expectExit(result, 0);
+    const rows = (JSON.parse(result.stdout) as { subscriptions: Array<{ name: string; id: string; health: string }> }).subscriptions;
+    expect(rows.map((row) => [row.name, row.id, row.health]).sort()).toEqual(Object.entries(ids).map(([path, id]) => [`fleet[${path}]`, id, "healthy"]).sort());
+    const doctor = await runProcess(nodeBinary, [cliScript, "doctor", "--stack", stack.name, "--cwd", stack.projectDir], { cwd: repoRoot, env });
+    world.transcript.push(doctor.output);
+    expectExit(doctor, 0);
   });
 
   it("deletes every subscription on destroy", async () => {

@@ -157,3 +157,23 @@ describe("hostile answers", () => {
     for (const secret of [secretState, "abc123", "eyJhbGciOiJIUzI1NiJ9"]) expect(failure).not.toContain(secret);
   });
 });
+
+describe("listing", () => {
+  const many = (i: number) => ({ ...body(0), resource: `users/0a1b2c3d-0000-4000-8000-${String(i).padStart(12, "0")}/messages` });
+
+  it("follows Graph's @odata.nextLink through every page, and stops early once it has what it wants", async () => {
+    const client = await connect();
+    const created = [];
+    for (let i = 0; i < 230; i += 10) created.push(...(await Promise.all(Array.from({ length: 10 }, (_, k) => client.create(many(i + k), "v1.0")))));
+    emulator.admin.clearRequestLog();
+    const all = await client.list("v1.0");
+    expect(all.map((s) => s.id).sort()).toEqual(created.map((s) => s.id).sort());
+    // 100 a page (limits.ts): three pages for 230.
+    expect(graphLog().filter((entry) => entry.method === "GET")).toHaveLength(3);
+    expect(all.every((s) => s.clientState == null)).toBe(true);
+    emulator.admin.clearRequestLog();
+    const firstPage = await client.list("v1.0", (soFar) => soFar.length >= 50);
+    expect(firstPage).toHaveLength(100);
+    expect(graphLog()).toHaveLength(1);
+  });
+});
