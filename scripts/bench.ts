@@ -31,6 +31,7 @@ import * as path from "node:path";
 import * as tls from "node:tls";
 import { parseArgs } from "node:util";
 import { providerStackConfig, startEmulator, startWebhookReceiver, type RunningEmulator } from "../emulator";
+import type { AdminSubscription } from "../emulator/admin";
 import { lineChart } from "./chart";
 import { PulumiProject, repoRoot, type RunResult } from "./pulumiProject";
 import { ProcessPeaks } from "./processPeaks";
@@ -60,7 +61,7 @@ type Contestant = (typeof contestants)[number];
  * allowances, limits.ts), PULUMI_SKIP_CHECKPOINTS=true for the N-resource contestants (docs/large-stacks.md), and
  * the SubscriptionSet, which needs neither.
  */
-const suites = ["overhead", "fleet"] as const;
+const suites = ["overhead", "fleet", "kills"] as const;
 type Suite = (typeof suites)[number];
 
 interface Measurement {
@@ -98,15 +99,21 @@ async function main(): Promise<void> {
       suites: { type: "string", default: suites.join(",") },
       "fleet-n": { type: "string", default: "1000,5000" },
       "fleet-contestants": { type: "string", default: "floor,ours,set,terraform" },
+      "kill-contestants": { type: "string", default: "ours,set" },
       out: { type: "string", default: path.join(repoRoot, "BENCHMARKS.md") },
       render: { type: "boolean" },
+      merge: { type: "boolean" },
       contestants: { type: "string", default: contestants.join(",") },
       commands: { type: "string", default: commands.join(",") },
       "cpu-prof": { type: "string" },
       repeat: { type: "string", default: "3" },
     },
   });
-  const chosenBySuite: Record<Suite, Set<string>> = { overhead: new Set(values.contestants!.split(",")), fleet: new Set(values["fleet-contestants"]!.split(",")) };
+  const chosenBySuite: Record<Suite, Set<string>> = {
+    overhead: new Set(values.contestants!.split(",")),
+    fleet: new Set(values["fleet-contestants"]!.split(",")),
+    kills: new Set(values["kill-contestants"]!.split(",")),
+  };
   for (const [option, chosen] of [["--contestants", chosenBySuite.overhead], ["--fleet-contestants", chosenBySuite.fleet]] as const) {
     const unknown = [...chosen].filter((c) => !(contestants as readonly string[]).includes(c));
     if (unknown.length > 0) throw new Error(`${option}: unknown ${unknown.join(", ")}; choose from ${contestants.join(", ")}`);
@@ -130,6 +137,7 @@ async function main(): Promise<void> {
   // Fleets first: they are what a partial run most needs to have measured.
   const rounds: Array<{ suite: Suite; latencyMs: number; n: number }> = [
     ...(chosenSuites.includes("fleet") ? values["fleet-n"]!.split(",").map((n) => ({ suite: "fleet" as const, latencyMs: fleetLatencyMs, n: Number(n) })) : []),
+    ...(chosenSuites.includes("kills") ? values["fleet-n"]!.split(",").map((n) => ({ suite: "kills" as const, latencyMs: fleetLatencyMs, n: Number(n) })) : []),
     ...(chosenSuites.includes("overhead") ? latencies.flatMap((latencyMs) => counts.map((n) => ({ suite: "overhead" as const, latencyMs, n }))) : []),
   ];
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "msgraph-bench-"));
@@ -142,7 +150,13 @@ async function main(): Promise<void> {
   const peer = [...chosenSuites].some((suite) => chosenBySuite[suite as Suite].has("terraform")) ? findPeer() : undefined;
   const results: Measurement[] = [];
   const validation = validationMicroBenchmark();
-  const run: BenchRun = { machine: machineDescription(), started: new Date().toISOString(), command: `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim(), peerNote: peer?.note, validation, results };
+  const command = `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim();
+  // --merge: add to the results a run kept (another suite measured later), instead of starting a new report.
+  const kept = values.merge && fs.existsSync(resultsFile(values.out!)) ? (JSON.parse(fs.readFileSync(resultsFile(values.out!), "utf8")) as BenchRun) : undefined;
+  if (kept) results.push(...kept.results);
+  const run: BenchRun = kept
+    ? { ...kept, results, command: `${kept.command ?? "npm run bench"}, then ${command}`, peerNote: kept.peerNote ?? peer?.note, kills: kept.kills }
+    : { machine: machineDescription(), started: new Date().toISOString(), command, peerNote: peer?.note, validation, results };
   process.stdout.write(`bench: validation ${validation.meanMicroseconds.toFixed(1)} µs per call (p99 ${validation.p99Microseconds.toFixed(1)} µs)\n`);
   try {
     for (const { suite, latencyMs, n } of rounds) {
@@ -153,6 +167,21 @@ async function main(): Promise<void> {
         emulator.admin.setLatency(latencyMs);
         if (suite === "fleet") emulator.admin.setThrottle(true);
         const setting: Setting = { suite, emulator, workDir, n, latencyMs, webhook: receiver.url, cpuProfileDir };
+        if (suite === "kills") {
+          emulator.admin.setThrottle(true);
+          for (const name of ["ours", "set"] as const) {
+            if (!chosen.has(name)) continue;
+            for (const killedDuring of ["up", "renewal", "destroy"] as const) {
+              say(`${name}: killed during ${killedDuring}, then recovered`);
+              run.kills = [...(run.kills ?? []), await new PulumiContestant(name, programs[name], { ...setting, suite: "fleet" }, `kills-${killedDuring}`).killAndRecover(killedDuring)];
+              emulator.admin.reset();
+              emulator.admin.setLatency(latencyMs);
+              emulator.admin.setThrottle(true);
+            }
+          }
+          writeReport(values.out!, run);
+          continue;
+        }
         const running: Runner[] = [
           ...(chosen.has("floor") ? [new PulumiContestant("floor", programs.floor, setting)] : []),
           ...(chosen.has("ours") ? [new PulumiContestant("ours", programs.ours, setting)] : []),
@@ -237,6 +266,27 @@ interface Setting {
   cpuProfileDir: string | undefined;
 }
 
+/**
+ * A run SIGKILLed (CLI, program and provider at once) mid-way through a fleet's `up`, renewal or `destroy`, then
+ * recovered as docs/large-stacks.md says (`pulumi cancel`, then `up --refresh`, or `destroy` again), and Graph
+ * compared with the state: subscriptions in Graph that the state does not list (orphans), declared ones Graph
+ * lacks (missing), and resource paths Graph holds twice (duplicates).
+ */
+interface KillRecovery {
+  n: number;
+  contestant: Contestant;
+  killedDuring: "up" | "renewal" | "destroy";
+  /** false when the command finished before the kill point (the recovery still runs). */
+  killed: boolean;
+  recoverySeconds: number;
+  recoveryExit: number;
+  orphans: number;
+  missing: number;
+  duplicates: number;
+  /** After a killed renewal: subscriptions still due (expiring within renewBeforeMinutes) after the recovery. */
+  stillDue?: number;
+}
+
 /** Everything a report is made from: kept next to it (bench/results.json), so --render can write it again. */
 interface BenchRun {
   machine: string;
@@ -247,6 +297,7 @@ interface BenchRun {
   peerNote: string | undefined;
   validation: ValidationFigures;
   results: Measurement[];
+  kills?: KillRecovery[];
 }
 
 function machineDescription(): string {
@@ -445,9 +496,11 @@ class PulumiContestant {
     readonly name: "floor" | "ours" | "native" | "set",
     program: string,
     private readonly setting: Setting,
+    /** Another project of the same contestant (the kill runs), so it starts from nothing. */
+    variant = "",
   ) {
     const { workDir, latencyMs, n } = setting;
-    const dir = path.join(workDir, `${setting.suite}-${name}-${latencyMs}-${n}`);
+    const dir = path.join(workDir, `${setting.suite}-${name}-${latencyMs}-${n}${variant}`);
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(
       path.join(dir, "Pulumi.yaml"),
@@ -522,6 +575,75 @@ class PulumiContestant {
       programPeakMb: peak.program,
       stateBytesPerResource,
     };
+  }
+
+  /** The fleet's subscriptions in Graph: this contestant's app's. */
+  private mine(): AdminSubscription[] {
+    const app = appOf(this.setting.emulator, this.name).clientId;
+    return this.setting.emulator.admin.listSubscriptions().filter((s) => s.applicationId === app);
+  }
+
+  /** Graph's ids the state holds: each Subscription's id, or the set's subscriptionIds. */
+  private async stateIds(): Promise<string[]> {
+    const state = JSON.parse(await this.project.exportState()) as { deployment: { resources?: Array<{ type: string; custom?: boolean; id?: string; outputs?: Record<string, unknown> }> } };
+    const resources = (state.deployment.resources ?? []).filter((r) => r.custom && !r.type.startsWith("pulumi:providers:"));
+    return this.name === "set"
+      ? resources.flatMap((r) => Object.values((r.outputs?.subscriptionIds ?? {}) as Record<string, string>))
+      : resources.map((r) => r.id!).filter(Boolean);
+  }
+
+  /** See KillRecovery. Throttle on, as in the fleet suite; ours runs with PULUMI_SKIP_CHECKPOINTS=true. */
+  async killAndRecover(killedDuring: KillRecovery["killedDuring"]): Promise<KillRecovery> {
+    const { emulator, n } = this.setting;
+    const env: Record<string, string> = { NODE_EXTRA_CA_CERTS: emulator.caFile, ...(this.name === "set" ? {} : { PULUMI_SKIP_CHECKPOINTS: "true" }) };
+    await this.prepare();
+    const half = Math.floor(n / 2);
+    let killed: boolean;
+    if (killedDuring === "up") {
+      ({ killed } = await this.project.killedWhen("up", () => this.mine().length >= half, [], { env }));
+    } else {
+      const ready = await this.project.pulumi(["up", "--yes"], { env });
+      if (ready.code !== 0) throw new Error(`bench: ${this.name} up before the kill failed:\n${ready.output.slice(-2000)}`);
+      if (killedDuring === "renewal") {
+        emulator.admin.advanceClock(lifetimeMinutes - renewBeforeMinutes + 1);
+        emulator.admin.clearRequestLog();
+        const patches = () => emulator.admin.requestLog().filter((entry) => entry.method === "PATCH" && entry.status === 200).length;
+        ({ killed } = await this.project.killedWhen("up", () => patches() >= half, ["--refresh"], { env }));
+      } else {
+        ({ killed } = await this.project.killedWhen("destroy", () => this.mine().length <= half, [], { env }));
+      }
+    }
+    await this.project.pulumi(["cancel", "--yes"], { env });
+    const started = Date.now();
+    const recovery = await this.project.pulumi(killedDuring === "destroy" ? ["destroy", "--yes"] : ["up", "--yes", "--refresh"], { env });
+    const recoverySeconds = (Date.now() - started) / 1000;
+    if (recovery.code !== 0) process.stderr.write(`bench: ${this.name} recovery after a kill during ${killedDuring} exited ${recovery.code}:\n${recovery.output.slice(-3000)}\n`);
+    const live = this.mine();
+    const inState = new Set(await this.stateIds());
+    const declared = killedDuring === "destroy" ? [] : Array.from({ length: n }, (_, i) => this.resourceOf(i));
+    const byResource = new Map<string, number>();
+    for (const s of live) byResource.set(String(s.resource), (byResource.get(String(s.resource)) ?? 0) + 1);
+    const dueBefore = emulator.admin.now().getTime() + renewBeforeMinutes * 60_000;
+    const result: KillRecovery = {
+      n,
+      contestant: this.name,
+      killedDuring,
+      killed,
+      recoverySeconds,
+      recoveryExit: recovery.code,
+      orphans: live.filter((s) => !inState.has(s.id)).length,
+      missing: declared.filter((resource) => !byResource.has(resource)).length,
+      duplicates: [...byResource.values()].filter((count) => count > 1).length,
+      ...(killedDuring === "renewal" ? { stillDue: live.filter((s) => Date.parse(s.expirationDateTime) < dueBefore).length } : {}),
+    };
+    // Leave Graph empty for what comes next.
+    if (killedDuring !== "destroy") await this.project.pulumi(["destroy", "--yes", "--skip-preview"], { env });
+    return result;
+  }
+
+  private resourceOf(i: number): string {
+    const mailboxes = this.name === "set" ? "dddddddd" : "bbbbbbbb";
+    return `users/${mailboxes}-0000-4000-8000-${String(i).padStart(12, "0")}/messages`;
   }
 
   private async stateBytesPerResource(): Promise<number> {
@@ -603,7 +725,7 @@ function writeReport(out: string, run: BenchRun): void {
   fs.writeFileSync(out, report(run));
 }
 
-function report({ machine, started, command, peerNote, validation, results: all }: BenchRun): string {
+function report({ machine, started, command, peerNote, validation, results: all, kills }: BenchRun): string {
   const results = all.filter((r) => (r.suite ?? "overhead") === "overhead");
   const find = (m: Pick<Measurement, "latencyMs" | "n" | "command">, contestant: Contestant) =>
     results.find((r) => r.latencyMs === m.latencyMs && r.n === m.n && r.command === m.command && r.contestant === contestant);
@@ -616,6 +738,7 @@ function report({ machine, started, command, peerNote, validation, results: all 
     `Machine: ${machine}. Run started ${started}${command ? ` as \`${command}\`` : ""}; the measurements are kept in bench/results.json (\`npm run bench -- --render\` writes this report from them again).`,
     "",
     ...fleetSection(all.filter((r) => r.suite === "fleet"), peerNote),
+    ...killSection(kills ?? []),
     "## Overhead: each front over the engine's floor",
     "",
     "",
@@ -644,6 +767,25 @@ function report({ machine, started, command, peerNote, validation, results: all 
     const pair = (a: string | number | undefined, b: string | number | undefined) => `${a ?? "–"}, ${b ?? "–"}`;
     lines.push(
       `| ${key.latencyMs} ms | ${key.n} | \`${key.command}\` | ${seconds(find(key, "raw"))} | ${seconds(floor)} | ${seconds(ours)} | ${seconds(native)} | ${seconds(find(key, "terraform"))} | ${ratio} | ${nativeRatio} | ${pair(ours?.graphRequestsPerResource?.toFixed(2), native?.graphRequestsPerResource?.toFixed(2))} | ${pair(ours?.tokenRequests, native?.tokenRequests)} | ${pair(ours?.providerPeakMb, native?.providerPeakMb)} | ${pair(ours?.programPeakMb, native?.programPeakMb)} | ${eachRun(ours, floor)} |`,
+    );
+  }
+  // A floor is a floor: a contestant under 0.95 of it means the benchmark is wrong until someone explains why.
+  const belowFloor = keys.filter((key) => (oursOverFloor(find(key, "ours"), find(key, "floor")) ?? 1) < 0.95);
+  lines.push(
+    "",
+    belowFloor.length === 0
+      ? "No row has ours under 0.95 of the floor."
+      : `**Under the floor** (ours ÷ floor < 0.95), a defect of the benchmark until explained: ${belowFloor.map((key) => `${key.latencyMs} ms, N ${key.n}, \`${key.command}\``).join("; ")}.`,
+  );
+  const sizes = keys.filter((key) => key.command === "up");
+  if (sizes.length > 0) {
+    lines.push(
+      "",
+      "State bytes per resource after `up` (compact JSON of the resource's entry in `pulumi stack export`), which the engine rewrites at every step: the floor stores as much as ours.",
+      "",
+      "| Latency | N | floor (B) | ours (B) | native (B) |",
+      "|---:|---:|---:|---:|---:|",
+      ...sizes.map((key) => `| ${key.latencyMs} ms | ${key.n} | ${["floor", "ours", "native"].map((c) => find(key, c as Contestant)?.stateBytesPerResource ?? "–").join(" | ")} |`),
     );
   }
   const peerRows = results.filter((r) => r.contestant === "terraform");
@@ -736,15 +878,15 @@ function fleetSection(results: Measurement[], peerNote: string | undefined): str
     "- **bound**: Graph's throttle bound, N writes at 500 per 20 s; the target is 1.25 × bound. A preview writes nothing and has no bound: its target is 1.15 × the floor's preview.",
     "- **429s**: throttled answers during the command, across all its processes.",
     "",
-    "| N | Command | bound (s) | floor (s) | ours (s) | set (s) | terraform (s) | set ÷ bound | ours ÷ bound | set ÷ floor | set ÷ terraform | Graph requests per subscription (ours, set, terraform) | 429s (ours, set, terraform) | Token requests (ours, set) |",
-    "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    "| N | Command | bound (s) | floor (s) | ours (s) | set (s) | terraform (s) | set ÷ bound | ours ÷ bound | set ÷ floor | ours ÷ floor | set ÷ terraform | Graph requests per subscription (ours, set, terraform) | 429s (ours, set, terraform) | Token requests (ours, set) |",
+    "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
   ];
   for (const { n, command } of rows) {
     const [floor, ours, set, tf] = (["floor", "ours", "set", "terraform"] as const).map((c) => find(n, command, c));
     const bound = throttleBoundSeconds(command, n);
     const triple = (f: (m: Measurement | undefined) => string | number | undefined) => [ours, set, tf].map((m) => f(m) ?? "–").join(", ");
     lines.push(
-      `| ${n} | \`${command}\` | ${bound?.toFixed(0) ?? "–"} | ${seconds(floor)} | ${seconds(ours)} | ${seconds(set)} | ${seconds(tf)} | ${ratio(set?.seconds, bound)} | ${ratio(ours?.seconds, bound)} | ${ratio(set?.seconds, floor?.seconds)} | ${ratio(set?.seconds, tf?.seconds)} | ${triple((m) => m?.graphRequestsPerResource?.toFixed(2))} | ${triple((m) => m?.throttled)} | ${[ours, set].map((m) => m?.tokenRequests ?? "–").join(", ")} |`,
+      `| ${n} | \`${command}\` | ${bound?.toFixed(0) ?? "–"} | ${seconds(floor)} | ${seconds(ours)} | ${seconds(set)} | ${seconds(tf)} | ${ratio(set?.seconds, bound)} | ${ratio(ours?.seconds, bound)} | ${ratio(set?.seconds, floor?.seconds)} | ${ratio(ours?.seconds, floor?.seconds)} | ${ratio(set?.seconds, tf?.seconds)} | ${triple((m) => m?.graphRequestsPerResource?.toFixed(2))} | ${triple((m) => m?.throttled)} | ${[ours, set].map((m) => m?.tokenRequests ?? "–").join(", ")} |`,
     );
   }
   lines.push("", "Time against N for each contestant (log scales):", "");
@@ -753,6 +895,20 @@ function fleetSection(results: Measurement[], peerNote: string | undefined): str
   }
   lines.push("");
   return lines;
+}
+
+function killSection(kills: KillRecovery[]): string[] {
+  if (kills.length === 0) return [];
+  return [
+    "### Killed runs",
+    "",
+    "Each run SIGKILLed (CLI, program and provider at once) once half the fleet had been created, renewed or deleted, with Graph's throttle on; then `pulumi cancel` and the recovery docs/large-stacks.md gives: `pulumi up --refresh` (after a killed `up` or renewal) or `pulumi destroy` (after a killed `destroy`). ours runs with `PULUMI_SKIP_CHECKPOINTS=true`, so the killed run wrote no state at all. Then Graph against the state: orphans (in Graph, not in the state), missing (declared, not in Graph), duplicates (a resource path Graph holds twice).",
+    "",
+    "| N | Contestant | Killed during | Killed | Recovery (s) | Recovery exit | Orphans | Missing | Duplicates | Still due after a renewal |",
+    "|---:|---|---|---|---:|---:|---:|---:|---:|---:|",
+    ...kills.map((k) => `| ${k.n} | ${k.contestant} | ${k.killedDuring} | ${k.killed ? "yes" : "no (finished first)"} | ${k.recoverySeconds.toFixed(1)} | ${k.recoveryExit} | ${k.orphans} | ${k.missing} | ${k.duplicates} | ${k.stillDue ?? "–"} |`),
+    "",
+  ];
 }
 
 function fleetChart(results: Measurement[], command: Command): string {
