@@ -1,6 +1,7 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { ownerMarkFor } from "../ownership";
 import { redact } from "../redaction";
+import { ConfiguredContext } from "../subscription/context";
 import { SubscriptionProvider } from "../subscription/implementation";
 import { SubscriptionSetProvider } from "../subscriptionSet/implementation";
 import { apiVersions, type ApiVersion } from "../vocabulary";
@@ -26,8 +27,9 @@ function parseUrn(urn: Urn): { stack: string; project: string; type: string; nam
 export class NativeProvider implements pulumi.provider.Provider {
   readonly version = packageVersion();
   /** Until Configure, the MSGRAPH_* environment, as the dynamic front reads it before its configure. */
-  private readonly subscriptions = new SubscriptionProvider();
-  private readonly sets = new SubscriptionSetProvider();
+  private readonly configured = new ConfiguredContext();
+  private readonly subscriptions = new SubscriptionProvider(this.configured);
+  private readonly sets = new SubscriptionSetProvider(this.configured);
 
   getSchema(): Promise<string> {
     return Promise.resolve(packageSchemaText());
@@ -47,8 +49,7 @@ export class NativeProvider implements pulumi.provider.Provider {
       if (value === undefined || value === null || value === unknownValue) return undefined;
       return typeof value === "string" ? value : JSON.stringify(value);
     };
-    this.subscriptions.configureWith(lookup, packageName);
-    this.sets.configureWith(lookup, packageName);
+    this.configured.configureWith(lookup, packageName);
   }
 
   async check(urn: Urn, olds: Properties, news: Properties): Promise<pulumi.provider.CheckResult> {

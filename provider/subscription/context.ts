@@ -151,3 +151,28 @@ function usable(connection: ConnectionInput): ConnectionInput {
   const reasons = parsed.error.issues.flatMap((issue) => schemaFailures({ ...issue, path: ["connection", ...issue.path] }).map((failure) => failure.reason));
   throw new SettingsError(redact(`this resource's connection cannot be used: ${reasons.join("; ")}`, [connection?.clientSecret]));
 }
+
+/**
+ * The ProviderContext of one provider, replaced by each configure, and shared by every resource type it serves
+ * (the native provider's Subscription and SubscriptionSet): one Graph client, token and throttle gate per app and
+ * tenant, as Graph throttles per app and tenant.
+ */
+export class ConfiguredContext {
+  constructor(private current: ProviderContext = ProviderContext.fromConfig()) {}
+
+  get context(): ProviderContext {
+    return this.current;
+  }
+
+  /**
+   * The settings as a lookup of `msgraph:<name>` keys (each front reads its own config; the rest is shared);
+   * `namespace` is how messages name the keys to the user. The engine reports a failed configure; later
+   * operations fail with the same message.
+   */
+  configureWith(lookup: (key: string) => string | undefined, namespace?: string): void {
+    this.current = ProviderContext.fromConfig(lookup, namespace);
+    const error = this.current.settingsError();
+    if (error) throw error;
+  }
+}
+

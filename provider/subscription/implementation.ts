@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { check } from "./check";
-import { ProviderContext } from "./context";
+import { ConfiguredContext, ProviderContext } from "./context";
 import { create } from "./create";
 import { remove } from "./delete";
 import { diff } from "./diff";
@@ -18,26 +18,19 @@ import type { ApiVersion } from "../vocabulary";
  * `__provider` diffs.
  */
 export class SubscriptionProvider implements pulumi.dynamic.ResourceProvider {
-  constructor(private context: ProviderContext = ProviderContext.fromConfig()) {}
+  constructor(private readonly configured: ConfiguredContext = new ConfiguredContext()) {}
 
   /** Settings as given, instead of stack config (tests, the command line). */
   static withSettings(settings: Parameters<typeof ProviderContext.fromSettings>[0]): SubscriptionProvider {
-    return new SubscriptionProvider(ProviderContext.fromSettings(settings));
+    return new SubscriptionProvider(new ConfiguredContext(ProviderContext.fromSettings(settings)));
   }
 
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    this.configureWith((key) => req.config.get(key));
+    this.configured.configureWith((key) => req.config.get(key));
   }
 
-  /**
-   * The settings as a lookup of `msgraph:<name>` keys (each front reads its own config; the rest is shared);
-   * `namespace` is how messages name the keys to the user.
-   */
-  configureWith(lookup: (key: string) => string | undefined, namespace?: string): void {
-    this.context = ProviderContext.fromConfig(lookup, namespace);
-    // The engine reports a failed configure; later operations fail with the same message.
-    const error = this.context.settingsError();
-    if (error) throw error;
+  private get context(): ProviderContext {
+    return this.configured.context;
   }
 
   check(_olds: Record<string, unknown>, news: Record<string, unknown>): Promise<pulumi.dynamic.CheckResult> {

@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { redact } from "../redaction";
 import { UNKNOWN as unknown } from "../rules/validate";
 import { check } from "../subscription/check";
-import { ProviderContext } from "../subscription/context";
+import { ConfiguredContext, ProviderContext } from "../subscription/context";
 import { create } from "../subscription/create";
 import { remove } from "../subscription/delete";
 import { diff } from "../subscription/diff";
@@ -26,20 +26,18 @@ import { itemInputs, itemProps, itemsOf, setState, sharedInputs, storedItem, typ
  * it ends leaves them marked (ownership.ts, one mark per resource path) and the next `pulumi up` takes them back.
  */
 export class SubscriptionSetProvider implements pulumi.dynamic.ResourceProvider {
-  constructor(private context: ProviderContext = ProviderContext.fromConfig()) {}
+  constructor(private readonly configured: ConfiguredContext = new ConfiguredContext()) {}
 
   static withSettings(settings: Parameters<typeof ProviderContext.fromSettings>[0]): SubscriptionSetProvider {
-    return new SubscriptionSetProvider(ProviderContext.fromSettings(settings));
+    return new SubscriptionSetProvider(new ConfiguredContext(ProviderContext.fromSettings(settings)));
   }
 
   async configure(req: pulumi.dynamic.ConfigureRequest): Promise<void> {
-    this.configureWith((key) => req.config.get(key));
+    this.configured.configureWith((key) => req.config.get(key));
   }
 
-  configureWith(lookup: (key: string) => string | undefined, namespace?: string): void {
-    this.context = ProviderContext.fromConfig(lookup, namespace);
-    const error = this.context.settingsError();
-    if (error) throw error;
+  private get context(): ProviderContext {
+    return this.configured.context;
   }
 
   /** Each resource path checked as a Subscription's; a failure names the path's place in `resources`. Never throws. */

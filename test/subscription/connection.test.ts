@@ -7,7 +7,7 @@ import { resolveSettings } from "../../provider/graph/settings";
 import type { TokenPermissions } from "../../provider/graph/tokenClaims";
 import { UNKNOWN } from "../../provider/rules/validate";
 import { check } from "../../provider/subscription/check";
-import { ProviderContext } from "../../provider/subscription/context";
+import { ConfiguredContext, ProviderContext } from "../../provider/subscription/context";
 import { SubscriptionProvider } from "../../provider/subscription/implementation";
 import { inputProperties, secretInputFields, secretInputNames, updatePolicy } from "../../provider/subscription/inputs";
 import { connectionFieldNames, type ConnectionInput } from "../../provider/schema";
@@ -201,7 +201,7 @@ describe("diff of a connection", () => {
     ruleId: "any",
     stateVersion: 1,
   });
-  const provider = () => new SubscriptionProvider(contextWith().context);
+  const provider = () => new SubscriptionProvider(new ConfiguredContext(contextWith().context));
   const replaced = { changes: true, replaces: ["connection"], deleteBeforeReplace: false };
   const recorded = { changes: true };
 

@@ -3,7 +3,7 @@ import * as tls from "node:tls";
 import { startEmulator, startWebhookReceiver, type RunningEmulator, type RunningReceiver } from "../../emulator";
 import type { EmulatorClient } from "../../emulator/clients";
 import { resolveSettings } from "../../provider/graph/settings";
-import { ProviderContext } from "../../provider/subscription/context";
+import { ConfiguredContext, ProviderContext } from "../../provider/subscription/context";
 import { SubscriptionProvider } from "../../provider/subscription/implementation";
 import type { ConnectionInput } from "../../provider/schema";
 import { closeAll, serverHookTimeoutMs } from "../hooks";
@@ -126,7 +126,7 @@ describe("a subscription in another tenant", () => {
   });
 
   it("is created, read, kept on a rotated secret without any Graph call, and deleted, each through its own connection", async () => {
-    const provider = new SubscriptionProvider(stackContext());
+    const provider = new SubscriptionProvider(new ConfiguredContext(stackContext()));
     const checked = await provider.check({}, mail());
     expect(checked.failures ?? []).toEqual([]);
     const created = await provider.create(checked.inputs!);
@@ -151,7 +151,7 @@ describe("a subscription in another tenant", () => {
   });
 
   it("is invisible to the stack's app, which is why read and delete take the connection from the state", async () => {
-    const provider = new SubscriptionProvider(stackContext());
+    const provider = new SubscriptionProvider(new ConfiguredContext(stackContext()));
     const created = await provider.create((await provider.check({}, mail())).inputs!);
     const { connection: _connection, ...withoutConnection } = created.outs!;
     expect(await provider.read(created.id, withoutConnection)).toEqual({});

@@ -1,5 +1,5 @@
 import { resolveSettings } from "../../provider/graph/settings";
-import { ProviderContext } from "../../provider/subscription/context";
+import { ConfiguredContext, ProviderContext } from "../../provider/subscription/context";
 import { SubscriptionProvider } from "../../provider/subscription/implementation";
 
 let provider = SubscriptionProvider.withSettings(resolveSettings(() => undefined, {}));
@@ -11,7 +11,7 @@ let provider = SubscriptionProvider.withSettings(resolveSettings(() => undefined
 export function useSettingsForTests(overrides: Record<string, string> = {}): void {
   const context = ProviderContext.fromSettings(resolveSettings((key) => overrides[key], {}));
   context.clock.observe(new Date().toUTCString());
-  provider = new SubscriptionProvider(context);
+  provider = new SubscriptionProvider(new ConfiguredContext(context));
 }
 
 export function diff(olds: Record<string, unknown>, news: Record<string, unknown>) {
