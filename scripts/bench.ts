@@ -13,9 +13,14 @@
  * command, and the peak RSS of the provider and program processes. Writes BENCHMARKS.md and one SVG chart
  * per latency (bench/*.svg). No test asserts on these timings.
  *
- *   npm run bench [-- --n 1,50,200,1000] [-- --latency 0,100] [-- --out BENCHMARKS.md]
- *                 [-- --contestants raw,floor,ours,native,terraform] [-- --commands "up,preview --refresh,destroy"] [-- --cpu-prof DIR]
- *                 [-- --repeat 3] [-- --render]
+ * Three suites (README, Development): fleet (Graph's throttle on, N = 1,000 and 5,000, the SubscriptionSet
+ * beside N resources under PULUMI_SKIP_CHECKPOINTS and the peer), kills (killed runs recovered, then Graph and
+ * state compared), and overhead (each front over the engine's floor, unthrottled).
+ *
+ *   npm run bench [-- --suites fleet,kills,overhead] [-- --n 1,50,200,1000] [-- --latency 0,100] [-- --out BENCHMARKS.md]
+ *                 [-- --contestants raw,floor,ours,native,terraform] [-- --fleet-n 1000,5000] [-- --fleet-contestants floor,ours,set,terraform]
+ *                 [-- --kill-contestants ours,set] [-- --commands "up,preview --refresh,destroy"] [-- --cpu-prof DIR]
+ *                 [-- --repeat 3] [-- --merge] [-- --render]
  *
  * --commands picks a subset for a quick look (a command that needs resources needs `up` before it); the
  * report then leaves the others out.
