@@ -87,6 +87,8 @@ const {
 
 export class SubscriptionStore {
   private readonly subscriptions = new Map<string, StoredSubscription>();
+  /** resourceIdentity by path (identityOf). */
+  private readonly identities = new Map<string, string>();
 
   constructor(private readonly options: SubscriptionStoreOptions) {}
 
@@ -367,12 +369,19 @@ export class SubscriptionStore {
         subscription.tenantId === caller.tenantId
         && subscription.applicationId === caller.applicationId
         && subscription.creatorId === caller.objectId
-        && resourceIdentity(subscription.resource) === identity
+        && this.identityOf(subscription.resource) === identity
         && canonicalChangeType(readChangeType(subscription.changeType)) === change,
     );
     if (existing) {
       throw new GraphError(409, "Conflict", `Subscription Id ${existing.id} already exists for the requested combination`);
     }
+  }
+
+  /** resourceIdentity, worked out once per path: every create compares its path with every live subscription's. */
+  private identityOf(resource: string): string {
+    let identity = this.identities.get(resource);
+    if (identity === undefined) this.identities.set(resource, (identity = resourceIdentity(resource)));
+    return identity;
   }
 
   private async handshake(url: string): Promise<void> {

@@ -219,6 +219,8 @@ async function main(): Promise<void> {
               }
             }
             for (const each of measured.values()) results.push(median(each));
+            // After every command: a run stopped part-way through a long round keeps what it measured.
+            writeReport(values.out!, run);
           }
         } finally {
           for (const contestant of running) await contestant.close?.();
