@@ -179,6 +179,7 @@ async function main(): Promise<void> {
             for (const killedDuring of ["up", "renewal", "destroy"] as const) {
               say(`${name}: killed during ${killedDuring}, then recovered`);
               run.kills = [...(run.kills ?? []), await new PulumiContestant(name, programs[name], { ...setting, suite: "fleet" }, `kills-${killedDuring}`).killAndRecover(killedDuring)];
+              writeReport(values.out!, run);
               emulator.admin.reset();
               emulator.admin.setLatency(latencyMs);
               emulator.admin.setThrottle(true);
