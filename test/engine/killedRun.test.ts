@@ -112,7 +112,7 @@ describe("with PULUMI_SKIP_CHECKPOINTS=true (README, Large stacks): a killed run
     await expectGraphAndStateAgree(stack, specs);
     expect(posts()).toBeLessThanOrEqual(count * 2); // each taken back by one more POST (409), none created twice
     expectExit(await stack.preview(specs, { refresh: true, expectNoChanges: true }), 0);
-  });
+  }, 90_000);
 
   it("a renewal killed mid-way recovers on the next pulumi up --refresh, every subscription renewed once", async () => {
     const stack = world.stack("killed-skip-renewal");
@@ -130,7 +130,7 @@ describe("with PULUMI_SKIP_CHECKPOINTS=true (README, Large stacks): a killed run
     await expectGraphAndStateAgree(stack, specs);
     expect(await stack.stateIds()).toEqual(ids);
     expectExit(await stack.preview(specs, { refresh: true, expectNoChanges: true }), 0);
-  });
+  }, 90_000);
 
   it("a destroy killed mid-way finishes on the next pulumi destroy, with nothing left in Graph or the state", async () => {
     const stack = world.stack("killed-skip-destroy");
@@ -142,7 +142,7 @@ describe("with PULUMI_SKIP_CHECKPOINTS=true (README, Large stacks): a killed run
     expectExit(await stack.destroy({ env: skip }), 0);
     expect(liveIds()).toEqual([]);
     expect(await stack.stateIds()).toEqual({});
-  });
+  }, 90_000);
 });
 
 /** `msgraph-subscriptions doctor` next to the stack, as a user runs it. */

@@ -81,7 +81,7 @@ describe("a fleet of subscriptions as one SubscriptionSet", () => {
     );
     await expectGraphAndStateAgree(stack, first);
     expect(world.admin.getSubscription((await setIds(stack))[mailbox(4)]!)?.notificationUrl).toBe(world.webhook("fleet"));
-  });
+  }, 90_000);
 
   it("renews every subscription in place once the clock passes renewBeforeMinutes", async () => {
     const before = await setIds(stack);
@@ -93,7 +93,7 @@ describe("a fleet of subscriptions as one SubscriptionSet", () => {
     expect(writes()).toHaveLength(60);
     expect(await setIds(stack)).toEqual(before);
     expectExit(await stack.preview(fleet(first), { refresh: true, expectNoChanges: true }), 0);
-  });
+  }, 90_000);
 
   it("creates only the added paths and deletes only the dropped ones", async () => {
     const next = [...range(5, 60), ...range(60, 62)];
@@ -127,7 +127,7 @@ describe("a fleet of subscriptions as one SubscriptionSet", () => {
     await expectGraphAndStateAgree(stack, current);
     expectExit(await stack.up(fleet(grown)), 0);
     await expectGraphAndStateAgree(stack, grown);
-  });
+  }, 90_000);
 
   it("recovers from a run killed while it creates: up --refresh takes back what the killed run left, creating nothing twice", async () => {
     const current = Object.keys(await setIds(stack));
@@ -139,7 +139,7 @@ describe("a fleet of subscriptions as one SubscriptionSet", () => {
     expectExit(await stack.up(fleet(grown), { refresh: true }), 0);
     await expectGraphAndStateAgree(stack, grown);
     expectExit(await stack.preview(fleet(grown), { refresh: true, expectNoChanges: true }), 0);
-  });
+  }, 90_000);
 
   it("is listed subscription by subscription by msgraph-subscriptions status, and checked by doctor", async () => {
     const env = { ...stack.environment(), ...world.graphEnv() };
@@ -176,4 +176,4 @@ it("is the same resource through the native provider: a YAML program's set is cr
   expect(writes().filter((r) => r.method === "PATCH")).toHaveLength(60);
   expectExit(await stack.destroy(), 0);
   expect(world.admin.listSubscriptions()).toEqual([]);
-});
+}, 90_000);
