@@ -57,9 +57,10 @@ function linearAxis(max: number, nice: boolean): Axis {
 }
 
 /** Whole decades around the values, ticked at 1, 10, 100, ... */
-function logAxis(values: number[]): Axis {
-  const low = Math.floor(Math.log10(Math.min(...values, 1)));
-  const high = Math.max(low + 1, Math.ceil(Math.log10(Math.max(...values, 1))));
+function logAxis(given: number[]): Axis {
+  const values = given.length > 0 ? given : [1, 10];
+  const low = Math.floor(Math.log10(Math.min(...values)));
+  const high = Math.max(low + 1, Math.ceil(Math.log10(Math.max(...values))));
   const ticks = Array.from({ length: high - low + 1 }, (_, i) => 10 ** (low + i));
   return { position: (value) => (Math.log10(value) - low) / (high - low), ticks };
 }
