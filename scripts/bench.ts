@@ -885,6 +885,7 @@ function fleetSection(results: Measurement[], peerNote: string | undefined): str
     `- **terraform**: ${peerNote ?? "not asked for in this run"}; one \`msgraph_resource\` per subscription, \`-parallelism\` N.`,
     "- **bound**: Graph's throttle bound, N writes at 500 per 20 s; the target is 1.25 × bound. A preview writes nothing and has no bound: its target is 1.15 × the floor's preview.",
     "- **429s**: throttled answers during the command, across all its processes.",
+    `- **full**: the command sent more requests than the emulator's request log keeps (${requestLogEntries.toLocaleString("en-US")}), so requests and token requests cannot be counted from it; the 429s are counted apart.`,
     "",
     "| N | Command | bound (s) | floor (s) | ours (s) | set (s) | terraform (s) | set ÷ bound | ours ÷ bound | set ÷ floor | ours ÷ floor | set ÷ terraform | Graph requests per subscription (ours, set, terraform) | 429s (ours, set, terraform) | Token requests (ours, set) |",
     "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
@@ -894,7 +895,7 @@ function fleetSection(results: Measurement[], peerNote: string | undefined): str
     const bound = throttleBoundSeconds(command, n);
     const triple = (f: (m: Measurement | undefined) => string | number | undefined) => [ours, set, tf].map((m) => f(m) ?? "–").join(", ");
     lines.push(
-      `| ${n} | \`${command}\` | ${bound?.toFixed(0) ?? "–"} | ${seconds(floor)} | ${seconds(ours)} | ${seconds(set)} | ${seconds(tf)} | ${ratio(set?.seconds, bound)} | ${ratio(ours?.seconds, bound)} | ${ratio(set?.seconds, floor?.seconds)} | ${ratio(ours?.seconds, floor?.seconds)} | ${ratio(set?.seconds, tf?.seconds)} | ${triple((m) => m?.graphRequestsPerResource?.toFixed(2))} | ${triple((m) => m?.throttled)} | ${[ours, set].map((m) => m?.tokenRequests ?? "–").join(", ")} |`,
+      `| ${n} | \`${command}\` | ${bound?.toFixed(0) ?? "–"} | ${seconds(floor)} | ${seconds(ours)} | ${seconds(set)} | ${seconds(tf)} | ${ratio(set?.seconds, bound)} | ${ratio(ours?.seconds, bound)} | ${ratio(set?.seconds, floor?.seconds)} | ${ratio(ours?.seconds, floor?.seconds)} | ${ratio(set?.seconds, tf?.seconds)} | ${triple((m) => (logFull(m) ? "full" : m?.graphRequestsPerResource?.toFixed(2)))} | ${triple((m) => m?.throttled)} | ${[ours, set].map((m) => (logFull(m) ? "full" : (m?.tokenRequests ?? "–"))).join(", ")} |`,
     );
   }
   lines.push("", "Time against N for each contestant (log scales):", "");
@@ -917,6 +918,14 @@ function killSection(kills: KillRecovery[]): string[] {
     ...kills.map((k) => `| ${k.n} | ${k.contestant} | ${k.killedDuring} | ${k.killed ? "yes" : "no (finished first)"} | ${k.recoverySeconds.toFixed(1)} | ${k.recoveryExit} | ${k.orphans} | ${k.missing} | ${k.duplicates} | ${k.stillDue ?? "–"} |`),
     "",
   ];
+}
+
+/** The emulator's request log keeps the last 5,000 entries (emulator/requestLog.ts). */
+const requestLogEntries = 5000;
+
+/** Whether the command's requests may have overflowed the request log, so counts from it would be short. */
+function logFull(m: Measurement | undefined): boolean {
+  return m !== undefined && m.n * (m.graphRequestsPerResource ?? 0) + (m.tokenRequests ?? 0) >= requestLogEntries - 1;
 }
 
 function fleetChart(results: Measurement[], command: Command): string {
