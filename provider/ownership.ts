@@ -20,8 +20,12 @@ import { createHash } from "node:crypto";
 export const ownerMarkPattern = /^\d{7}$/;
 
 export function ownerMarkFor(project: string, stack: string, name: string): string {
-  const digest = createHash("sha256").update(`${project}\u0000${stack}\u0000${name}`).digest();
-  return String(digest.readUInt32BE(0) % 10_000_000).padStart(7, "0");
+  return markOfText(`${project}\u0000${stack}\u0000${name}`);
+}
+
+/** Seven digits from a SHA-256 of the text: the mark's 10^7 values. */
+function markOfText(text: string): string {
+  return String(createHash("sha256").update(text).digest().readUInt32BE(0) % 10_000_000).padStart(7, "0");
 }
 
 /** The instant, to the whole second, with the mark as its fraction. Without a mark, unchanged. */
@@ -42,6 +46,5 @@ export function markOf(expiry: string): string | undefined {
  * resource, and adoption also compares the resource.
  */
 export function itemMarkFor(setMark: string, resource: string): string {
-  const digest = createHash("sha256").update(`${setMark}\u0000${resource}`).digest();
-  return String(digest.readUInt32BE(0) % 10_000_000).padStart(7, "0");
+  return markOfText(`${setMark}\u0000${resource}`);
 }

@@ -519,9 +519,7 @@ class PulumiContestant {
 
   private config(generation: string): Record<string, unknown> {
     const { emulator, n, latencyMs, webhook } = this.setting;
-    // The set watches other mailboxes than ours: they share Graph, which allows one subscription per mailbox.
-    const mailboxes = this.name === "set" ? "dddddddd" : "bbbbbbbb";
-    const template = { ...subscriptionBody(webhook, 0), resource: `users/${mailboxes}-0000-4000-8000-{i}/messages`, lifetimeMinutes, renewBeforeMinutes };
+    const template = { ...subscriptionBody(webhook, 0), resource: this.resourceOf("{i}"), lifetimeMinutes, renewBeforeMinutes };
     if (this.name === "native") return providerStackConfig(emulator, appOf(emulator, "native"), "msgraph-subscriptions");
     return this.name === "floor"
       ? { count: n, latencyMs, generation, template }
@@ -649,9 +647,10 @@ class PulumiContestant {
     return result;
   }
 
-  private resourceOf(i: number): string {
+  /** The i-th subscription's path (a number, zero-padded, or the template's "{i}"). The set watches other mailboxes than ours: Graph allows one subscription per mailbox. */
+  private resourceOf(i: number | "{i}"): string {
     const mailboxes = this.name === "set" ? "dddddddd" : "bbbbbbbb";
-    return `users/${mailboxes}-0000-4000-8000-${String(i).padStart(12, "0")}/messages`;
+    return `users/${mailboxes}-0000-4000-8000-${typeof i === "number" ? String(i).padStart(12, "0") : i}/messages`;
   }
 
   private async stateBytesPerResource(): Promise<number> {

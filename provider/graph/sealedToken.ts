@@ -3,6 +3,7 @@ import { createCipheriv, createDecipheriv, createHmac, hkdfSync, randomBytes } f
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { refreshMarginMs } from "./tokenCache";
 
 /**
  * The access token shared by the provider processes of one machine, sealed with the credential itself.
@@ -67,7 +68,6 @@ export class SealedToken implements TokenCredential {
       decipher.setAAD(Buffer.from(`${this.label}\u0000${scope}`));
       decipher.setAuthTag(Buffer.from(sealed.tag, "base64"));
       const token = JSON.parse(Buffer.concat([decipher.update(Buffer.from(sealed.data, "base64")), decipher.final()]).toString("utf8")) as AccessToken;
-      // The margin @azure/identity uses to refresh: a token this close to expiry is not worth handing out.
       return token.expiresOnTimestamp - refreshMarginMs > this.now() ? token : undefined;
     } catch {
       // Absent, unreadable, cut short, or sealed under other material: as if there were none.
@@ -103,8 +103,6 @@ export class SealedToken implements TokenCredential {
     }
   }
 }
-
-const refreshMarginMs = 5 * 60_000;
 
 /**
  * The `pulumi` process this one descends from (the engine starts providers directly or through a shell

@@ -54,4 +54,5 @@ interface Discardable {
   discard(): void;
 }
 
-const refreshMarginMs = 5 * 60_000;
+/** Five minutes: the margin @azure/identity itself refreshes at; a token this close to expiry is not handed out. */
+export const refreshMarginMs = 5 * 60_000;

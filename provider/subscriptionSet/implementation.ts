@@ -81,8 +81,9 @@ export class SubscriptionSetProvider implements pulumi.dynamic.ResourceProvider 
     let changes = [...wanted].some((path) => !items.has(path)) || [...items.keys()].some((path) => !wanted.has(path));
     const replaces = new Set<string>();
     const explained: string[] = [];
-    await inPool(items.size, concurrency, async (index) => {
-      const [path, item] = [...items][index]!;
+    const entries = [...items];
+    await inPool(entries.length, concurrency, async (index) => {
+      const [path, item] = entries[index]!;
       if (!wanted.has(path)) return;
       const result = await diff(this.context, item.id, itemProps(olds, item), itemInputs(news, path), (line) => explained.push(line));
       if (!result.changes) return;
@@ -105,8 +106,9 @@ export class SubscriptionSetProvider implements pulumi.dynamic.ResourceProvider 
     const items = itemsOf(props);
     const refreshed = new Map<string, ItemState>();
     const live = items.size >= listFrom ? await this.listed(props, items) : new Map<string, GraphSubscription>();
-    await inPool(items.size, concurrency, async (index) => {
-      const [path, item] = [...items][index]!;
+    const entries = [...items];
+    await inPool(entries.length, concurrency, async (index) => {
+      const [path, item] = entries[index]!;
       const found = live.get(item.id);
       if (found) {
         const state = parseState(itemProps(props, item), this.context.settings().apiVersion);
