@@ -10,7 +10,8 @@ import { WithoutEmptyBodyContentType } from "./emptyBody";
 import { backoffMs, retryAfterSeconds, type RetryPolicy } from "./retryPolicy";
 import { retryPolicyOf, type ProviderSettings } from "./settings";
 import { sleep, ThrottleGate } from "./throttleGate";
-import { pulumiCommand, sealedTokenFolder, SealedToken } from "./sealedToken";
+import { CommandShare, commandShareFolder, pulumiCommand } from "./commandShare";
+import { SealedToken } from "./sealedToken";
 import { SharedToken } from "./tokenCache";
 import { readTokenPermissions, type TokenPermissions } from "./tokenClaims";
 
@@ -47,6 +48,8 @@ export class SubscriptionsClient {
     private readonly retryPolicy: RetryPolicy,
     /** The client's "raw" response type, taken from the module loaded once in connect. */
     private readonly rawResponse: ResponseType,
+    /** What this process shares with the other provider processes of its `pulumi` command, when it is started by one. */
+    readonly share?: CommandShare,
   ) {}
 
   /** `settings.signIn` is set for a resource's connection (connection.ts): its credential, and nothing else, signs in. */
@@ -56,11 +59,10 @@ export class SubscriptionsClient {
       "@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials"
     );
     const { credential: signIn, source, sealing } = await createCredential(settings);
-    const folder = sealedTokenFolder();
+    const folder = commandShareFolder();
     const command = pulumiCommand();
-    const credential = new SharedToken(
-      sealing && folder && command ? new SealedToken(signIn, sealing.material, `${sealing.identity}\u0000${command}`, folder) : signIn,
-    );
+    const share = sealing && folder && command ? new CommandShare(sealing.material, `${sealing.identity}\u0000${command}`, folder) : undefined;
+    const credential = new SharedToken(share ? new SealedToken(signIn, share) : signIn);
     const authProvider = new TokenCredentialAuthenticationProvider(credential, { scopes: [graphScope(settings)] });
     // The client only attaches the Authorization header for hosts it knows as Graph; a custom
     // endpoint (the emulator, a private deployment) must be named, or requests go out unauthenticated.
@@ -75,7 +77,7 @@ export class SubscriptionsClient {
       defaultVersion: settings.apiVersion,
       customHosts,
     });
-    return new SubscriptionsClient(client, credential, settings, source, clock, retryPolicyOf(settings), ResponseType.RAW);
+    return new SubscriptionsClient(client, credential, settings, source, clock, retryPolicyOf(settings), ResponseType.RAW, share);
   }
 
   async create(body: SubscriptionRequest, version: ApiVersion): Promise<GraphSubscription> {

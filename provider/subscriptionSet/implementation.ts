@@ -105,7 +105,7 @@ export class SubscriptionSetProvider implements pulumi.dynamic.ResourceProvider 
   async read(id: string, props: Record<string, unknown>): Promise<pulumi.dynamic.ReadResult> {
     const items = itemsOf(props);
     const refreshed = new Map<string, ItemState>();
-    const live = items.size >= listFrom ? await this.listed(props, items) : new Map<string, GraphSubscription>();
+    const live = items.size >= listFrom ? await this.listed(id, props, items) : new Map<string, GraphSubscription>();
     const entries = [...items];
     await inPool(entries.length, concurrency, async (index) => {
       const [path, item] = entries[index]!;
@@ -210,11 +210,22 @@ export class SubscriptionSetProvider implements pulumi.dynamic.ResourceProvider 
       : ` ${created.length - left} of the ${created.length} subscription(s) this run had created were deleted again; the other ${left} carry this set's mark, and the next pulumi up takes them back.`;
   }
 
-  /** The app's subscriptions through the set's connection, by id: one paged request for what would be N GETs. */
-  private async listed(props: Record<string, unknown>, items: Map<string, ItemState>): Promise<Map<string, GraphSubscription>> {
+  /**
+   * The app's subscriptions through the set's connection, by id: one paged request for what would be N GETs.
+   * Graph allows 25 lists per 20 s, so the 50 pages of 5,000 subscriptions take 20 s, and `pulumi up --refresh`
+   * reads twice (its preview, then its update): the update takes the listing its preview made instead, when it
+   * is minutes old at most (commandShare.ts), and only once, so any later read in the command lists again.
+   */
+  private async listed(id: string, props: Record<string, unknown>, items: Map<string, ItemState>): Promise<Map<string, GraphSubscription>> {
     const first = [...items.values()][0]!;
     const state = parseState(itemProps(props, first), this.context.settings().apiVersion);
     const client = await this.context.graph(state.connection);
+    const shared = `${id}\u0000${state.graphApiVersion}`;
+    const kept = client.share?.read<GraphSubscription[]>("listing", shared);
+    if (kept) {
+      client.share!.remove("listing", shared);
+      return new Map(kept.value.map((subscription) => [subscription.id, subscription]));
+    }
     // Until every subscription of the set has been seen: the app's other subscriptions may fill many more pages.
     const wanted = new Set([...items.values()].map((item) => item.id));
     let found = 0;
@@ -223,7 +234,9 @@ export class SubscriptionSetProvider implements pulumi.dynamic.ResourceProvider 
       for (; checked < soFar.length; checked++) if (wanted.has(soFar[checked]!.id)) found++;
       return found === wanted.size;
     });
-    return new Map(listed.map((subscription) => [subscription.id, subscription]));
+    const ours = listed.filter((subscription) => wanted.has(subscription.id));
+    client.share?.write("listing", shared, ours);
+    return new Map(ours.map((subscription) => [subscription.id, subscription]));
   }
 }
 

@@ -29,6 +29,7 @@ const fleet = (paths: string[], extra: Record<string, unknown> = {}): Subscripti
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => mailbox(from + i));
 const liveResources = () => world.admin.listSubscriptions().map((s) => s.resource).sort();
 const writes = () => world.subscriptionRequests().filter((r) => r.method !== "GET");
+const lists = () => world.subscriptionRequests().filter((r) => r.method === "GET" && /\/subscriptions$/.test(r.path));
 
 const setTypes = ["pulumi-nodejs:dynamic/msgraph:SubscriptionSet", "msgraph-subscriptions:index:SubscriptionSet"];
 
@@ -83,7 +84,7 @@ describe("a fleet of subscriptions as one SubscriptionSet", () => {
     expect(world.admin.getSubscription((await setIds(stack))[mailbox(4)]!)?.notificationUrl).toBe(world.webhook("fleet"));
   }, 90_000);
 
-  it("renews every subscription in place once the clock passes renewBeforeMinutes", async () => {
+  it("renews every subscription in place once the clock passes renewBeforeMinutes, listing Graph once for the preview and the update", async () => {
     const before = await setIds(stack);
     world.admin.advanceClock(600 - 300 + 1);
     world.admin.clearRequestLog();
@@ -91,6 +92,7 @@ describe("a fleet of subscriptions as one SubscriptionSet", () => {
     const patches = writes().filter((r) => r.method === "PATCH");
     expect(patches).toHaveLength(60);
     expect(writes()).toHaveLength(60);
+    expect(lists()).toHaveLength(1);
     expect(await setIds(stack)).toEqual(before);
     expectExit(await stack.preview(fleet(first), { refresh: true, expectNoChanges: true }), 0);
   }, 90_000);
@@ -174,6 +176,7 @@ it("is the same resource through the native provider: a YAML program's set is cr
   world.admin.clearRequestLog();
   expectExit(await stack.up(fleet(paths), { refresh: true }), 0);
   expect(writes().filter((r) => r.method === "PATCH")).toHaveLength(60);
+  expect(lists()).toHaveLength(1);
   expectExit(await stack.destroy(), 0);
   expect(world.admin.listSubscriptions()).toEqual([]);
 }, 90_000);

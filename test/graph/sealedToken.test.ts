@@ -2,7 +2,8 @@ import type { AccessToken, TokenCredential } from "@azure/identity";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { pulumiCommand, SealedToken, sealedTokenFolder } from "../../provider/graph/sealedToken";
+import { CommandShare } from "../../provider/graph/commandShare";
+import { SealedToken } from "../../provider/graph/sealedToken";
 
 const scope = "https://graph.microsoft.com/.default";
 const identity = "tenant\u0000client\u0000https://login.microsoftonline.com";
@@ -28,8 +29,8 @@ describe("the token sealed for the provider processes of one machine", () => {
   it("lets the update's process take the token the preview's process asked for", async () => {
     const preview = countingCredential(now);
     const update = countingCredential(now);
-    const first = await new SealedToken(preview.credential, Buffer.from("client-secret-value"), identity, dir, now).getToken(scope);
-    const second = await new SealedToken(update.credential, Buffer.from("client-secret-value"), identity, dir, now).getToken(scope);
+    const first = await new SealedToken(preview.credential, new CommandShare(Buffer.from("client-secret-value"), identity, dir, now)).getToken(scope);
+    const second = await new SealedToken(update.credential, new CommandShare(Buffer.from("client-secret-value"), identity, dir, now)).getToken(scope);
     expect(second?.token).toBe(first?.token);
     expect([preview.counter.calls, update.counter.calls]).toEqual([1, 0]);
   });
@@ -39,14 +40,14 @@ describe("the token sealed for the provider processes of one machine", () => {
     ["another app", Buffer.from("client-secret-value"), "tenant\u0000other-client\u0000https://login.microsoftonline.com", scope],
     ["another scope", Buffer.from("client-secret-value"), identity, "https://graph.microsoft.us/.default"],
   ])("does not hand the token to %s", async (_, material, otherIdentity, otherScope) => {
-    await new SealedToken(countingCredential(now).credential, Buffer.from("client-secret-value"), identity, dir, now).getToken(scope);
+    await new SealedToken(countingCredential(now).credential, new CommandShare(Buffer.from("client-secret-value"), identity, dir, now)).getToken(scope);
     const other = countingCredential(now);
-    await new SealedToken(other.credential, material, otherIdentity, dir, now).getToken(otherScope);
+    await new SealedToken(other.credential, new CommandShare(material, otherIdentity, dir, now)).getToken(otherScope);
     expect(other.counter.calls).toBe(1);
   });
 
   it("keeps neither the token nor the secret readable on disk, in a folder only its owner may enter", async () => {
-    const token = await new SealedToken(countingCredential(now).credential, Buffer.from("client-secret-value"), identity, dir, now).getToken(scope);
+    const token = await new SealedToken(countingCredential(now).credential, new CommandShare(Buffer.from("client-secret-value"), identity, dir, now)).getToken(scope);
     const files = fs.readdirSync(dir);
     expect(files).toHaveLength(1);
     const content = fs.readFileSync(path.join(dir, files[0]!), "utf8");
@@ -59,19 +60,19 @@ describe("the token sealed for the provider processes of one machine", () => {
 
   it("asks again five minutes before the kept token expires", async () => {
     const first = countingCredential(now);
-    await new SealedToken(first.credential, Buffer.from("s"), identity, dir, now).getToken(scope);
+    await new SealedToken(first.credential, new CommandShare(Buffer.from("s"), identity, dir, now)).getToken(scope);
     time += 3_600_000 - 5 * 60_000 + 1;
     const later = countingCredential(now);
-    await new SealedToken(later.credential, Buffer.from("s"), identity, dir, now).getToken(scope);
+    await new SealedToken(later.credential, new CommandShare(Buffer.from("s"), identity, dir, now)).getToken(scope);
     expect(later.counter.calls).toBe(1);
   });
 
   it("asks again after a refused token was discarded", async () => {
-    const sealed = new SealedToken(countingCredential(now).credential, Buffer.from("s"), identity, dir, now);
+    const sealed = new SealedToken(countingCredential(now).credential, new CommandShare(Buffer.from("s"), identity, dir, now));
     await sealed.getToken(scope);
     sealed.discard();
     const next = countingCredential(now);
-    await new SealedToken(next.credential, Buffer.from("s"), identity, dir, now).getToken(scope);
+    await new SealedToken(next.credential, new CommandShare(Buffer.from("s"), identity, dir, now)).getToken(scope);
     expect(next.counter.calls).toBe(1);
   });
 
@@ -83,10 +84,10 @@ describe("the token sealed for the provider processes of one machine", () => {
       fs.writeFileSync(file, JSON.stringify(sealed));
     }],
   ])("treats %s as no token", async (_, damage) => {
-    await new SealedToken(countingCredential(now).credential, Buffer.from("s"), identity, dir, now).getToken(scope);
+    await new SealedToken(countingCredential(now).credential, new CommandShare(Buffer.from("s"), identity, dir, now)).getToken(scope);
     damage(path.join(dir, fs.readdirSync(dir)[0]!));
     const next = countingCredential(now);
-    const token = await new SealedToken(next.credential, Buffer.from("s"), identity, dir, now).getToken(scope);
+    const token = await new SealedToken(next.credential, new CommandShare(Buffer.from("s"), identity, dir, now)).getToken(scope);
     expect(next.counter.calls).toBe(1);
     expect(token?.token).not.toBe("forged");
   });
@@ -96,48 +97,11 @@ describe("the token sealed for the provider processes of one machine", () => {
       fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
       fs.chmodSync(dir, 0o755);
       const first = countingCredential(now);
-      await new SealedToken(first.credential, Buffer.from("s"), identity, dir, now).getToken(scope);
+      await new SealedToken(first.credential, new CommandShare(Buffer.from("s"), identity, dir, now)).getToken(scope);
       expect(fs.readdirSync(dir)).toEqual([]);
       const second = countingCredential(now);
-      await new SealedToken(second.credential, Buffer.from("s"), identity, dir, now).getToken(scope);
+      await new SealedToken(second.credential, new CommandShare(Buffer.from("s"), identity, dir, now)).getToken(scope);
       expect(second.counter.calls).toBe(1);
     });
   }
-
-  it.each([
-    [{ MSGRAPH_TOKEN_CACHE: "off" }, undefined],
-    [{ MSGRAPH_TOKEN_CACHE_DIR: "/var/cache/tokens" }, "/var/cache/tokens"],
-  ])("takes its folder from the environment: %j", (env, expected) => {
-    expect(sealedTokenFolder(env)).toBe(expected);
-  });
-
-  it("defaults to a folder of this user's in the temporary directory", () => {
-    expect(sealedTokenFolder({})).toContain(os.tmpdir());
-  });
-});
-
-describe("the pulumi command a provider process belongs to", () => {
-  /** A fake /proc: pid -> [comm, ppid, starttime]. */
-  function proc(tree: Record<number, [string, number, number]>): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "proc-"));
-    for (const [pid, [comm, ppid, start]] of Object.entries(tree)) {
-      fs.mkdirSync(path.join(dir, pid));
-      const fields = ["S", ppid, ...Array.from({ length: 17 }, () => 0), start, 0];
-      fs.writeFileSync(path.join(dir, pid, "stat"), `${pid} (${comm}) ${fields.join(" ")}\n`);
-    }
-    return dir;
-  }
-
-  it.each([
-    ["through the nodejs shim's shell", { 40: ["sh", 30, 7], 30: ["pulumi", 1, 555] } as Record<number, [string, number, number]>, 40, "30:555"],
-    ["started directly", { 30: ["pulumi", 2, 556] } as Record<number, [string, number, number]>, 30, "30:556"],
-    ["a name with spaces and parentheses on the way", { 41: ["a (b) c", 30, 7], 30: ["pulumi", 1, 557] } as Record<number, [string, number, number]>, 41, "30:557"],
-  ])("is found %s", (_, tree, start, expected) => {
-    expect(pulumiCommand(start, proc(tree))).toBe(expected);
-  });
-
-  it("is none outside pulumi (the msgraph-subscriptions CLI from a shell), so nothing is shared", () => {
-    expect(pulumiCommand(40, proc({ 40: ["bash", 30, 7], 30: ["sshd", 1, 5] }))).toBeUndefined();
-    expect(pulumiCommand(40, path.join(os.tmpdir(), "no-proc-here"))).toBeUndefined();
-  });
 });
