@@ -178,7 +178,9 @@ async function main(): Promise<void> {
             if (!chosen.has(name)) continue;
             for (const killedDuring of ["up", "renewal", "destroy"] as const) {
               say(`${name}: killed during ${killedDuring}, then recovered`);
-              run.kills = [...(run.kills ?? []), await new PulumiContestant(name, programs[name], { ...setting, suite: "fleet" }, `kills-${killedDuring}`).killAndRecover(killedDuring)];
+              const recovery = await new PulumiContestant(name, programs[name], { ...setting, suite: "fleet" }, `kills-${killedDuring}`).killAndRecover(killedDuring);
+              // Measured again with --merge: the new recovery replaces the kept one.
+              run.kills = [...(run.kills ?? []).filter((k) => !(k.n === recovery.n && k.contestant === recovery.contestant && k.killedDuring === recovery.killedDuring)), recovery];
               writeReport(values.out!, run);
               emulator.admin.reset();
               emulator.admin.setLatency(latencyMs);
@@ -219,7 +221,7 @@ async function main(): Promise<void> {
                 if (one) measured.set(contestant.name, [...(measured.get(contestant.name) ?? []), one]);
               }
             }
-            for (const each of measured.values()) results.push(median(each));
+            for (const each of measured.values()) record(results, median(each));
             // After every command: a run stopped part-way through a long round keeps what it measured.
             writeReport(values.out!, run);
           }
@@ -237,6 +239,15 @@ async function main(): Promise<void> {
     await emulator.close();
     fs.rmSync(workDir, { recursive: true, force: true });
   }
+}
+
+/** Adds a measurement; one of the same round, contestant and command kept by --merge gives way to it. */
+function record(results: Measurement[], measurement: Measurement): void {
+  const same = (r: Measurement) =>
+    (r.suite ?? "overhead") === (measurement.suite ?? "overhead") && r.latencyMs === measurement.latencyMs && r.n === measurement.n && r.contestant === measurement.contestant && r.command === measurement.command;
+  const kept = results.findIndex(same);
+  if (kept >= 0) results.splice(kept, 1);
+  results.push(measurement);
 }
 
 /** The run with the median time (the later of the middle two for an even count), carrying every run's time. */
