@@ -53,6 +53,8 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** Show the output on this terminal as it arrives (it is collected as well). */
   echo?: boolean;
+  /** up, refresh and destroy run their preview first, as `--yes` alone does, instead of `--skip-preview`. */
+  withPreview?: boolean;
   /** Connect the CLI to this terminal (interactive prompts); nothing is collected. */
   inherit?: boolean;
 }
@@ -196,16 +198,16 @@ export class PulumiProject {
 
   /** `pulumi up --yes`, `preview`, `refresh --yes`, `destroy --yes` with the given flags. */
   up(flags: readonly string[] = [], options?: RunOptions): Promise<RunResult> {
-    return this.pulumi(["up", "--yes", "--skip-preview", ...flags], options);
+    return this.pulumi(["up", "--yes", ...skipPreview(options), ...flags], options);
   }
   preview(flags: readonly string[] = [], options?: RunOptions): Promise<RunResult> {
     return this.pulumi(["preview", ...flags], options);
   }
   refresh(flags: readonly string[] = [], options?: RunOptions): Promise<RunResult> {
-    return this.pulumi(["refresh", "--yes", "--skip-preview", ...flags], options);
+    return this.pulumi(["refresh", "--yes", ...skipPreview(options), ...flags], options);
   }
   destroy(flags: readonly string[] = [], options?: RunOptions): Promise<RunResult> {
-    return this.pulumi(["destroy", "--yes", "--skip-preview", ...flags], options);
+    return this.pulumi(["destroy", "--yes", ...skipPreview(options), ...flags], options);
   }
 
   /** Sets stack config; keys without a namespace belong to the project. */
@@ -333,4 +335,9 @@ export function descendantsOf(pid: number): number[] {
     queue.push(...next);
   }
   return found;
+}
+
+/** Tests skip the preview of up, refresh and destroy unless they are about it: it doubles every command's time. */
+function skipPreview(options?: RunOptions): string[] {
+  return options?.withPreview ? [] : ["--skip-preview"];
 }

@@ -35,7 +35,7 @@ export class CommandShare {
     private readonly dir: string,
     readonly now: () => number = Date.now,
   ) {
-    this.label = `pulumi-msgraph-subscriptions token v1\u0000${identity}`;
+    this.label = `pulumi-msgraph-subscriptions share v1\u0000${identity}`;
     this.key = Buffer.from(hkdfSync("sha256", material, Buffer.from("pulumi-msgraph-subscriptions"), this.label, 32));
   }
 
@@ -58,14 +58,15 @@ export class CommandShare {
     }
   }
 
-  write(kind: EntryKind, name: string, value: unknown): void {
+  /** `writtenAt`: when what is shared was read, if before now. */
+  write(kind: EntryKind, name: string, value: unknown, writtenAt = this.now()): void {
     try {
       fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 });
       if (!privateFolder(this.dir)) return;
       const iv = randomBytes(12);
       const cipher = createCipheriv("aes-256-gcm", this.key, iv);
       cipher.setAAD(this.aad(kind, name));
-      const data = Buffer.concat([cipher.update(JSON.stringify({ value, writtenAt: this.now() })), cipher.final()]);
+      const data = Buffer.concat([cipher.update(JSON.stringify({ value, writtenAt })), cipher.final()]);
       const sealed = JSON.stringify({ iv: iv.toString("base64"), tag: cipher.getAuthTag().toString("base64"), data: data.toString("base64") });
       const file = this.file(kind, name);
       const temporary = `${file}.${process.pid}.${randomBytes(4).toString("hex")}`;
@@ -78,7 +79,12 @@ export class CommandShare {
   }
 
   remove(kind: EntryKind, name: string): void {
-    fs.rmSync(this.file(kind, name), { force: true });
+    try {
+      fs.rmSync(this.file(kind, name), { force: true });
+      this.dropStale();
+    } catch {
+      // The entry stays until it is stale; a later process reads it only within its age.
+    }
   }
 
   private file(kind: EntryKind, name: string): string {
@@ -92,7 +98,8 @@ export class CommandShare {
   /** Files of any command past their kind's age are of no use to anyone. */
   private dropStale(): void {
     for (const name of fs.readdirSync(this.dir)) {
-      const kind = path.extname(name).slice(1) as EntryKind;
+      // "<hmac>.<kind>", or "<hmac>.<kind>.<pid>.<hex>" for a write a killed process left half done.
+      const kind = name.split(".")[1] as EntryKind;
       const file = path.join(this.dir, name);
       const stat = fs.statSync(file, { throwIfNoEntry: false });
       // The file system's clock, not Graph's: mtimes are on it.

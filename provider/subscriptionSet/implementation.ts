@@ -1,5 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
+import { GraphApiError } from "../errors";
 import { redact } from "../redaction";
 import { UNKNOWN as unknown } from "../rules/validate";
 import { check } from "../subscription/check";
@@ -167,8 +168,15 @@ export class SubscriptionSetProvider implements pulumi.dynamic.ResourceProvider 
         const change = await diff(this.context, old.id, oldProps, desired, () => undefined);
         if (!change.changes) return void next.set(path, storedItem(old.id, oldProps));
         if (!change.replaces?.length) {
-          const result = await update(this.context, old.id, oldProps, desired);
-          return void next.set(path, storedItem(old.id, result.outs));
+          try {
+            const result = await update(this.context, old.id, oldProps, desired);
+            return void next.set(path, storedItem(old.id, result.outs));
+          } catch (error) {
+            if (!(GraphApiError.is(error) && error.statusCode === 404)) throw error;
+            // Gone since the state was read (the update's refresh may be its preview's listing): Graph's update page
+            // says to create a new subscription instead.
+            return void next.set(path, await make(path));
+          }
         }
         // Graph cannot change it in place. Graph refuses a second subscription on the same resource and change types, so the old one goes first.
         await remove(this.context, old.id, oldProps);
@@ -214,20 +222,26 @@ export class SubscriptionSetProvider implements pulumi.dynamic.ResourceProvider 
    * The app's subscriptions through the set's connection, by id: one paged request for what would be N GETs.
    * Graph allows 25 lists per 20 s, so the 50 pages of 5,000 subscriptions take 20 s, and `pulumi up --refresh`
    * reads twice (its preview, then its update): the update takes the listing its preview made instead, when it
-   * is minutes old at most (commandShare.ts), and only once, so any later read in the command lists again.
+   * is minutes old at most (commandShare.ts), and only once, so any later read in the command lists again. The
+   * listing is named by the set and the ids it was read for, so a set changed since by another command lists again.
    */
   private async listed(id: string, props: Record<string, unknown>, items: Map<string, ItemState>): Promise<Map<string, GraphSubscription>> {
     const first = [...items.values()][0]!;
     const state = parseState(itemProps(props, first), this.context.settings().apiVersion);
     const client = await this.context.graph(state.connection);
-    const shared = `${id}\u0000${state.graphApiVersion}`;
-    const kept = client.share?.read<GraphSubscription[]>("listing", shared);
+    const wanted = new Set([...items.values()].map((item) => item.id));
+    const ids = createHash("sha256").update([...wanted].sort().join("\n")).digest("hex");
+    const shared = `${id}\u0000${state.graphApiVersion}\u0000${ids}`;
+    const kept = client.share?.read<SharedListing>("listing", shared);
     if (kept) {
       client.share!.remove("listing", shared);
-      return new Map(kept.value.map((subscription) => [subscription.id, subscription]));
+      // Renewal is judged on Graph's clock, which this process would have learnt from the listing's answers.
+      if (kept.value.graphOffsetMs !== undefined) client.clock.observe(new Date(Date.now() + kept.value.graphOffsetMs).toUTCString());
+      return new Map(kept.value.subscriptions.map((subscription) => [subscription.id, subscription]));
     }
+    // Its age counts from the first page: Graph may have changed since then.
+    const startedAt = client.share?.now();
     // Until every subscription of the set has been seen: the app's other subscriptions may fill many more pages.
-    const wanted = new Set([...items.values()].map((item) => item.id));
     let found = 0;
     let checked = 0;
     const listed = await client.list(state.graphApiVersion, (soFar) => {
@@ -235,7 +249,8 @@ export class SubscriptionSetProvider implements pulumi.dynamic.ResourceProvider 
       return found === wanted.size;
     });
     const ours = listed.filter((subscription) => wanted.has(subscription.id));
-    client.share?.write("listing", shared, ours);
+    const listing: SharedListing = { subscriptions: ours, graphOffsetMs: client.clock.observed() ? client.clock.now().getTime() - Date.now() : undefined };
+    client.share?.write("listing", shared, listing, startedAt);
     return new Map(ours.map((subscription) => [subscription.id, subscription]));
   }
 }
@@ -246,6 +261,13 @@ const concurrency = 64;
 const listFrom = 50;
 /** A set of thousands with one shared mistake reports it once; distinct failures beyond this are counted. */
 const maxReported = 20;
+
+/** A set's listing as the preview's process leaves it for the update's. */
+interface SharedListing {
+  subscriptions: GraphSubscription[];
+  /** Graph's clock less this machine's, as the listing's answers told it. */
+  graphOffsetMs?: number;
+}
 
 interface Failure {
   path: string;

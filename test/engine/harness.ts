@@ -164,6 +164,8 @@ export interface RunOptions {
   diff?: boolean;
   /** Extra environment for the CLI and the provider process. */
   env?: Record<string, string>;
+  /** up, refresh and destroy run their preview first, as pipelines' `--yes` does (tests skip it by default). */
+  withPreview?: boolean;
 }
 
 export type SubscriptionSpecs = Record<string, Record<string, unknown>>;
@@ -359,7 +361,11 @@ export class EngineStack {
       ...(options.expectNoChanges ? ["--expect-no-changes"] : []),
       ...(options.diff ? ["--diff"] : []),
     ];
-    const run = { env: { NODE_EXTRA_CA_CERTS: this.world.emulator.caFile, ...languageEnvironment(this.language), ...options.env }, echo: !!process.env.ENGINE_TEST_VERBOSE };
+    const run = {
+      env: { NODE_EXTRA_CA_CERTS: this.world.emulator.caFile, ...languageEnvironment(this.language), ...options.env },
+      echo: !!process.env.ENGINE_TEST_VERBOSE,
+      withPreview: options.withPreview,
+    };
     const result = await this.pulumi[command](flags, run);
     this.world.transcript.push(result.output);
     return result;

@@ -88,12 +88,18 @@ describe("a fleet of subscriptions as one SubscriptionSet", () => {
     const before = await setIds(stack);
     world.admin.advanceClock(600 - 300 + 1);
     world.admin.clearRequestLog();
-    expectExit(await stack.up(fleet(first), { refresh: true }), 0);
+    // As pipelines run it: the preview, then the update, which takes the preview's listing instead of its own.
+    expectExit(await stack.up(fleet(first), { refresh: true, withPreview: true }), 0);
     const patches = writes().filter((r) => r.method === "PATCH");
     expect(patches).toHaveLength(60);
     expect(writes()).toHaveLength(60);
     expect(lists()).toHaveLength(1);
     expect(await setIds(stack)).toEqual(before);
+    // Sharing off: the preview and the update list Graph each.
+    world.admin.clearRequestLog();
+    expectExit(await stack.up(fleet(first), { refresh: true, withPreview: true, env: { MSGRAPH_TOKEN_CACHE: "off" } }), 0);
+    expect(lists()).toHaveLength(2);
+    expect(writes()).toHaveLength(0);
     expectExit(await stack.preview(fleet(first), { refresh: true, expectNoChanges: true }), 0);
   }, 90_000);
 
@@ -174,7 +180,7 @@ it("is the same resource through the native provider: a YAML program's set is cr
   expect(world.subscriptionRequests().filter((r) => r.method === "GET" && /\/subscriptions\/[^/]+$/.test(r.path))).toHaveLength(0);
   world.admin.advanceClock(600 - 300 + 1);
   world.admin.clearRequestLog();
-  expectExit(await stack.up(fleet(paths), { refresh: true }), 0);
+  expectExit(await stack.up(fleet(paths), { refresh: true, withPreview: true }), 0);
   expect(writes().filter((r) => r.method === "PATCH")).toHaveLength(60);
   expect(lists()).toHaveLength(1);
   expectExit(await stack.destroy(), 0);
