@@ -42,9 +42,22 @@ describe("what the provider processes of one pulumi command share", () => {
   it("keeps neither the listing nor the names on disk readable", () => {
     new CommandShare(Buffer.from("client-secret-value"), identity, dir, now).write("listing", "set-1", listing);
     const files = fs.readdirSync(dir);
-    expect(files).toHaveLength(1);
+    expect(files).toEqual([expect.stringMatching(/^[0-9a-f]{40}\.listing$/)]);
     const content = fs.readFileSync(path.join(dir, files[0]!), "utf8");
     for (const plain of [listing[0]!.id, "users/a/messages", "set-1", "client-secret-value", "tenant"]) expect(content).not.toContain(plain);
+    if (process.platform !== "win32") expect(fs.statSync(path.join(dir, files[0]!)).mode & 0o777).toBe(0o600);
+  });
+
+  it("drops a listing nobody took ten minutes after it was written, and a token two hours after", () => {
+    const share = new CommandShare(Buffer.from("s"), identity, dir, now);
+    share.write("listing", "set-1", listing);
+    share.write("token", "scope", { token: "t", expiresOnTimestamp: 0 });
+    const [listingFile, tokenFile] = ["listing", "token"].map((kind) => path.join(dir, fs.readdirSync(dir).find((name) => name.endsWith(`.${kind}`))!));
+    const elevenMinutesAgo = new Date(Date.now() - 11 * 60_000);
+    for (const file of [listingFile!, tokenFile!]) fs.utimesSync(file, elevenMinutesAgo, elevenMinutesAgo);
+    share.write("listing", "set-2", listing);
+    expect(fs.existsSync(listingFile!)).toBe(false);
+    expect(fs.existsSync(tokenFile!)).toBe(true);
   });
 
   it("forgets a removed entry", () => {
