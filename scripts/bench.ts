@@ -889,7 +889,7 @@ function fleetSection(results: Measurement[], peerNote: string | undefined): str
     "",
     `Graph's throttle on, as Graph documents it (500 writes, 500 GETs by id and 25 lists per 20 s per app and tenant; the emulator answers 429 with Retry-After beyond that), and ${fleetLatencyMs} ms latency on every Graph request.`,
     "",
-    "- **set**: the N subscriptions as one `SubscriptionSet` (bench/set), with the engine's default settings. Its refresh lists the app's subscriptions (a few requests) instead of N GETs.",
+    "- **set**: the N subscriptions as one `SubscriptionSet` (bench/set), with the engine's default settings. Its refresh lists the app's subscriptions (N / 100 pages, at most 25 per 20 s) instead of N GETs, and the update of `up --refresh` takes the listing its preview made (docs/large-stacks.md).",
     "- **ours**: N `Subscription` resources with `PULUMI_SKIP_CHECKPOINTS=true` (docs/large-stacks.md): the engine writes the state once at the end instead of after every step.",
     "- **floor**: N floor resources with `PULUMI_SKIP_CHECKPOINTS=true`, whose provider only waits: the engine's own cost for N resources. Graph's throttle does not apply to it.",
     `- **terraform**: ${peerNote ?? "not asked for in this run"}; one \`msgraph_resource\` per subscription, \`-parallelism\` N.`,
