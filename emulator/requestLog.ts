@@ -32,22 +32,44 @@ export const redacted = "(redacted)";
 const secretNames = new Set(["clientstate", "client_secret", "client_assertion"]);
 const maxEntries = 5000;
 
+/** What a request was, for counting: Graph's subscription requests by the throttle's classes, and sign-ins. */
+export type RequestKind = "list" | "getById" | "write" | "reauthorize" | "token" | "other";
+
 export class RequestLog {
   private entries: RequestLogEntry[] = [];
+  /** Every request since the last clear, by kind: a fleet's one command sends more than the entries kept. */
+  private tally = new Map<RequestKind, number>();
 
   add(entry: RequestLogEntry): void {
     this.entries.push(entry);
     // A long-running emulator must not grow without bound.
     if (this.entries.length > maxEntries) this.entries.splice(0, this.entries.length - maxEntries);
+    const kind = requestKind(entry.method, entry.path);
+    this.tally.set(kind, (this.tally.get(kind) ?? 0) + 1);
   }
 
   list(): RequestLogEntry[] {
     return this.entries.map((entry) => ({ ...entry }));
   }
 
+  counts(): Record<RequestKind, number> {
+    return { list: 0, getById: 0, write: 0, reauthorize: 0, token: 0, other: 0, ...Object.fromEntries(this.tally) };
+  }
+
   clear(): void {
     this.entries = [];
+    this.tally.clear();
   }
+}
+
+export function requestKind(method: string, path: string): RequestKind {
+  const bare = path.split("?")[0]!;
+  if (/\/oauth2\/v2\.0\/token$/.test(bare)) return "token";
+  const subscription = /^\/(v1\.0|beta)\/subscriptions(\/[^/]+)?(\/reauthorize)?$/.exec(bare);
+  if (!subscription) return "other";
+  if (subscription[3]) return "reauthorize";
+  if (method !== "GET") return "write";
+  return subscription[2] ? "getById" : "list";
 }
 
 /**
