@@ -903,7 +903,7 @@ function fleetSection(results: Measurement[], peerNote: string | undefined): str
     "- **bound**: Graph's throttle bound, N writes at 500 per 20 s; the target is 1.25 × bound. A preview writes nothing and has no bound: its target is 1.15 × the floor's preview.",
     "- **429s**: throttled answers during the command, across all its processes.",
     `- **full**: a measurement kept from a run that read requests from the emulator's request log, which keeps ${requestLogEntries.toLocaleString("en-US")}, and the command sent more; the emulator now counts every request, and the 429s were always counted apart.`,
-    "- **set's lists**: the `GET /subscriptions` pages of the set's command (its refresh; 100 subscriptions per page).",
+    "- **set's lists**: the set's `GET /subscriptions` requests during the command (its refresh; 100 subscriptions per page), each one Graph throttled and the client sent again included.",
     "",
     "| N | Command | bound (s) | floor (s) | ours (s) | set (s) | terraform (s) | set ÷ bound | ours ÷ bound | set ÷ floor | ours ÷ floor | set ÷ terraform | Graph requests per subscription (ours, set, terraform) | 429s (ours, set, terraform) | Token requests (ours, set) | set's lists |",
     "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",

@@ -10,6 +10,8 @@ import { WithoutEmptyBodyContentType } from "./emptyBody";
 import { backoffMs, retryAfterSeconds, type RetryPolicy } from "./retryPolicy";
 import { retryPolicyOf, type ProviderSettings } from "./settings";
 import { sleep, ThrottleGate } from "./throttleGate";
+import { Pace } from "./pace";
+import type { SubscriptionRequestClass } from "../limits";
 import { CommandShare, commandShareFolder, pulumiCommand } from "./commandShare";
 import { SealedToken } from "./sealedToken";
 import { SharedToken } from "./tokenCache";
@@ -30,6 +32,8 @@ export type SubscriptionPatch = Partial<Pick<GraphSubscription, "expirationDateT
 export class SubscriptionsClient {
   /** One per client, and so per connection (one app in one tenant), which is what Graph throttles. */
   readonly gate = new ThrottleGate();
+  /** Graph's documented allowances, spent here before Graph has to answer 429 (pace.ts). */
+  readonly pace = new Pace();
   /**
    * Keep-alive connections, at most `maxConnections` at once. The engine asks for hundreds of resources at
    * the same time, and without a cap each request opened its own TLS connection: 200 concurrent reads
@@ -150,9 +154,12 @@ export class SubscriptionsClient {
       if (ms >= endsAt - Date.now()) throw giveUp(waitingFor);
       await sleep(ms, deadline).catch(() => Promise.reject(giveUp(waitingFor)));
     };
+    const requestClass = requestClassOf(method, path);
     for (;;) {
       await wait(this.gate.remainingMs(), "Graph's throttle to lift (Retry-After)");
       await this.gate.opened();
+      if (this.pace.waitMs(requestClass) >= endsAt - Date.now()) throw giveUp("a turn within Graph's documented allowance");
+      await this.pace.turn(requestClass, deadline).catch(() => Promise.reject(giveUp("a turn within Graph's documented allowance")));
       tally.attempts++;
       const sentAt = Date.now();
       const outcome = await this.attempt(operation, version, method, path, body, AbortSignal.any([deadline, AbortSignal.timeout(policy.requestTimeoutMs)]));
@@ -362,4 +369,11 @@ function relativeToVersion(link: string, version: ApiVersion): string {
   const prefix = `/${version}`;
   const path = url.pathname.startsWith(prefix) ? url.pathname.slice(prefix.length) : url.pathname;
   return `${path}${url.search}`;
+}
+
+/** Which of Graph's throttle classes (graphLimits.subscriptionThrottle) a request of this client is. */
+function requestClassOf(method: string, path: string): SubscriptionRequestClass {
+  if (path.endsWith("/reauthorize")) return "reauthorize";
+  if (method !== "GET") return "write";
+  return /^\/subscriptions\/[^/?]+/.test(path) ? "getById" : "list";
 }

@@ -1,0 +1,46 @@
+import { Pace } from "../../provider/graph/pace";
+
+/** A clock that moves only when the pace waits, so the times it sends at are exact. */
+function pacedClock() {
+  const clock = { time: 0 };
+  const wait = async (ms: number) => {
+    clock.time += ms;
+  };
+  return { clock, now: () => clock.time, wait };
+}
+
+describe("the pace of Graph's documented allowances", () => {
+  it("sends the allowance at once, then each request when the one an allowance before it is a window (and a margin) old", async () => {
+    const { now, wait } = pacedClock();
+    const pace = new Pace(now, wait, { write: 3, reauthorize: 3, getById: 3, list: 3 });
+    const sentAt: number[] = [];
+    await Promise.all(Array.from({ length: 7 }, () => pace.turn("write").then(() => sentAt.push(now()))));
+    expect(sentAt).toEqual([0, 0, 0, 20_500, 20_500, 20_500, 41_000]);
+  });
+
+  it("keeps each request class's allowance apart", async () => {
+    const { now, wait } = pacedClock();
+    const pace = new Pace(now, wait, { write: 1, reauthorize: 1, getById: 1, list: 1 });
+    await pace.turn("write");
+    expect(pace.waitMs("write")).toBe(20_500);
+    expect(pace.waitMs("list")).toBe(0);
+    await pace.turn("list");
+    expect(now()).toBe(0);
+  });
+
+  it("takes Graph's documented allowances by default: 25 lists per 20 s", async () => {
+    const { now, wait } = pacedClock();
+    const pace = new Pace(now, wait);
+    for (let i = 0; i < 25; i++) await pace.turn("list");
+    expect(now()).toBe(0);
+    await pace.turn("list");
+    expect(now()).toBe(20_500);
+  });
+
+  it("gives up a turn when the operation's deadline passes while it waits", async () => {
+    const pace = new Pace(Date.now, undefined, { write: 1, reauthorize: 1, getById: 1, list: 1 });
+    await pace.turn("write");
+    const deadline = AbortSignal.timeout(10);
+    await expect(pace.turn("write", deadline)).rejects.toBeDefined();
+  });
+});
