@@ -6,6 +6,7 @@ import type { EmulatorClient } from "../../emulator/clients";
 import { resolveSettings } from "../../provider/graph/settings";
 import { SubscriptionProvider } from "../../provider/subscription/implementation";
 import { run } from "../../cli/main";
+import { emulatorConfig } from "../emulator/support";
 
 /**
  * A stack for `status` and `doctor` without the engine: subscriptions created in the emulator by the provider
@@ -59,14 +60,7 @@ export function stackConfig(emulator: RunningEmulator, client: EmulatorClient): 
  * stand-in pulumi answers `stack export` and `config --json`, with secrets decrypted when --show-secrets is given.
  */
 export async function fakeStack(emulator: RunningEmulator, specs: Record<string, Record<string, unknown>>, options: StackOptions = {}): Promise<FakeStack> {
-  const client = emulator.clients[0]!;
-  const settings = {
-    "msgraph:endpoint": emulator.url,
-    "msgraph:authorityHost": emulator.url,
-    "msgraph:tenantId": client.tenantId,
-    "msgraph:clientId": client.clientId,
-    "msgraph:clientSecret": client.clientSecret,
-  } as Record<string, string>;
+  const settings = emulatorConfig(emulator);
   const provider = SubscriptionProvider.withSettings(resolveSettings((key) => settings[key], {}));
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "msgraph-fake-stack-"));
   const ids: Record<string, string> = {};
@@ -107,7 +101,7 @@ export async function fakeStack(emulator: RunningEmulator, specs: Record<string,
   };
   write();
   const setConfig = (config: Record<string, { value?: string; secret: boolean }>) => fs.writeFileSync(path.join(dir, "config.json"), JSON.stringify(config));
-  setConfig(options.config ?? stackConfig(emulator, client));
+  setConfig(options.config ?? stackConfig(emulator, emulator.clients[0]!));
   return {
     setConfig,
     dir,

@@ -8,6 +8,7 @@ import { reauthorizeSubscription } from "../../provider/reauthorize";
 import { SubscriptionProvider } from "../../provider/subscription/implementation";
 import { closeAll, serverHookTimeoutMs } from "../hooks";
 import { watchSecrets } from "../secretWatch";
+import { emulatorConfig } from "../emulator/support";
 
 /**
  * docs/troubleshooting.md quotes what the provider prints in ```text blocks. Here each case the page
@@ -50,15 +51,8 @@ function providerFor(clientIndex = 0, overrides: Record<string, string> = {}): S
   return SubscriptionProvider.withSettings(resolveSettings((key) => config[key], {}));
 }
 
-function graphConfig(clientIndex = 0): Record<string, string> {
-  const client = emulator.clients[clientIndex]!;
-  return {
-    "msgraph:endpoint": emulator.url,
-    "msgraph:authorityHost": emulator.url,
-    "msgraph:tenantId": client.tenantId,
-    "msgraph:clientId": client.clientId,
-    "msgraph:clientSecret": client.clientSecret,
-  };
+function graphConfig(clientIndex = 0): Record<string, string | undefined> {
+  return emulatorConfig(emulator, {}, clientIndex);
 }
 
 const mail = (notificationPath = "mail") => ({

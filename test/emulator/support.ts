@@ -21,6 +21,19 @@ export function trustCertificateAuthority(caPem: string): void {
   if (!current.includes(caPem)) setDefault([...current, caPem]);
 }
 
+/** The stack config that points a provider at the emulator, signed in as its `index`-th app; `extra` adds settings. */
+export function emulatorConfig(emulator: RunningEmulator, extra: Record<string, string | undefined> = {}, index = 0): Record<string, string | undefined> {
+  const client = emulator.clients[index]!;
+  return {
+    "msgraph:endpoint": emulator.url,
+    "msgraph:authorityHost": emulator.url,
+    "msgraph:tenantId": client.tenantId,
+    "msgraph:clientId": client.clientId,
+    "msgraph:clientSecret": client.clientSecret,
+    ...extra,
+  };
+}
+
 export interface Harness {
   emulator: RunningEmulator;
   receiver: RunningReceiver;

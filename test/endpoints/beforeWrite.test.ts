@@ -2,7 +2,7 @@ import { startEmulator, startWebhookReceiver, type RunningEmulator, type Running
 import { EndpointCheckError } from "../../provider/errors";
 import { resolveSettings } from "../../provider/graph/settings";
 import { SubscriptionProvider } from "../../provider/subscription/implementation";
-import { stateDir, trustCertificateAuthority } from "../emulator/support";
+import { emulatorConfig, stateDir, trustCertificateAuthority } from "../emulator/support";
 import { closeAll, serverHookTimeoutMs } from "../hooks";
 import { watchSecrets } from "../secretWatch";
 
@@ -26,15 +26,7 @@ afterAll(() => closeAll(receiver, emulator), serverHookTimeoutMs);
 beforeEach(() => emulator.admin.reset());
 
 function provider(checkEndpoints?: string): SubscriptionProvider {
-  const client = emulator.clients[0]!;
-  const config: Record<string, string | undefined> = {
-    "msgraph:endpoint": emulator.url,
-    "msgraph:authorityHost": emulator.url,
-    "msgraph:tenantId": client.tenantId,
-    "msgraph:clientId": client.clientId,
-    "msgraph:clientSecret": client.clientSecret,
-    "msgraph:checkEndpoints": checkEndpoints,
-  };
+  const config = emulatorConfig(emulator, { "msgraph:checkEndpoints": checkEndpoints });
   return SubscriptionProvider.withSettings(resolveSettings((key) => config[key], {}));
 }
 

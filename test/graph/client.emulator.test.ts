@@ -6,6 +6,7 @@ import { SubscriptionsClient } from "../../provider/graph/client";
 import { resolveSettings } from "../../provider/graph/settings";
 import { closeAll, serverHookTimeoutMs } from "../hooks";
 import { watchSecrets } from "../secretWatch";
+import { emulatorConfig } from "../emulator/support";
 
 /**
  * The Graph client against the emulator over real HTTPS: how it waits, retries, gives up and reports.
@@ -25,16 +26,7 @@ afterAll(() => closeAll(emulator), serverHookTimeoutMs);
 beforeEach(() => emulator.admin.reset());
 
 function connect(overrides: Record<string, string> = {}): Promise<SubscriptionsClient> {
-  const client = emulator.clients[0]!;
-  const config: Record<string, string> = {
-    "msgraph:endpoint": emulator.url,
-    "msgraph:authorityHost": emulator.url,
-    "msgraph:tenantId": client.tenantId,
-    "msgraph:clientId": client.clientId,
-    "msgraph:clientSecret": client.clientSecret,
-    "msgraph:requestTimeoutSeconds": "2",
-    ...overrides,
-  };
+  const config = emulatorConfig(emulator, { "msgraph:requestTimeoutSeconds": "2", ...overrides });
   return SubscriptionsClient.connect(resolveSettings((key) => config[key], {}));
 }
 

@@ -6,6 +6,7 @@ import { reauthorizeSubscription } from "../../provider/reauthorize";
 import { startEmulator, startWebhookReceiver, type RunningEmulator, type RunningReceiver } from "../../emulator";
 import { closeAll, serverHookTimeoutMs } from "../hooks";
 import { watchSecrets } from "../secretWatch";
+import { emulatorConfig } from "../emulator/support";
 
 /**
  * The provider's lifecycle against the emulator: real HTTPS, the real @azure/identity
@@ -20,15 +21,7 @@ let lifecycle: SubscriptionProvider;
 const clientState = "lifecycle-secret-5d1e";
 
 function connectAs(clientIndex: number, overrides: Record<string, string> = {}) {
-  const client = emulator.clients[clientIndex];
-  const config: Record<string, string> = {
-    "msgraph:endpoint": emulator.url,
-    "msgraph:authorityHost": emulator.url,
-    "msgraph:tenantId": client.tenantId,
-    "msgraph:clientId": client.clientId,
-    "msgraph:clientSecret": client.clientSecret,
-    ...overrides,
-  };
+  const config = emulatorConfig(emulator, overrides, clientIndex);
   lifecycle = SubscriptionProvider.withSettings(resolveSettings((key) => config[key], {}));
 }
 

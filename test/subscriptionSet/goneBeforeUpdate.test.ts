@@ -1,7 +1,7 @@
 import { startEmulator, startWebhookReceiver, type RunningEmulator, type RunningReceiver } from "../../emulator";
 import { resolveSettings } from "../../provider/graph/settings";
 import { SubscriptionSetProvider } from "../../provider/subscriptionSet/implementation";
-import { stateDir, trustCertificateAuthority } from "../emulator/support";
+import { emulatorConfig, stateDir, trustCertificateAuthority } from "../emulator/support";
 import { closeAll, serverHookTimeoutMs } from "../hooks";
 import { watchSecrets } from "../secretWatch";
 
@@ -23,14 +23,7 @@ beforeAll(async () => {
 afterAll(() => closeAll(receiver, emulator), serverHookTimeoutMs);
 
 function provider(): SubscriptionSetProvider {
-  const client = emulator.clients[0]!;
-  const config: Record<string, string | undefined> = {
-    "msgraph:endpoint": emulator.url,
-    "msgraph:authorityHost": emulator.url,
-    "msgraph:tenantId": client.tenantId,
-    "msgraph:clientId": client.clientId,
-    "msgraph:clientSecret": client.clientSecret,
-  };
+  const config = emulatorConfig(emulator);
   return SubscriptionSetProvider.withSettings(resolveSettings((key) => config[key], {}));
 }
 
