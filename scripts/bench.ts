@@ -819,7 +819,7 @@ function report({ machine, started, command, peerNote, validation, results: all,
       "",
       "## The peer side by side",
       "",
-      "Graph requests and token requests of Terraform's msgraph provider, next to ours. The provider reads each subscription back after every write until three reads agree, 5 s apart (its consistency check), so every create, update and delete takes at least 10 s however fast Graph answers, and costs several GETs.",
+      "Graph requests and token requests of Terraform's msgraph provider, next to ours, as the emulator counted them. The provider reads a subscription back after creating or deleting it (its consistency check), so its `apply` and `destroy` cost a GET per subscription more than ours.",
       "",
       "| Latency | N | Command | ours (s) | terraform (s) | terraform ÷ ours | ours: Graph requests per resource | terraform: Graph requests per resource | ours: token requests | terraform: token requests |",
       "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|",
@@ -903,6 +903,7 @@ function fleetSection(results: Measurement[], peerNote: string | undefined): str
     "- **bound**: Graph's throttle bound, N writes at 500 per 20 s; the target is 1.25 × bound. A preview writes nothing and has no bound: its target is 1.15 × the floor's preview.",
     "- **429s**: throttled answers during the command, across all its processes.",
     `- **full**: a measurement kept from a run that read requests from the emulator's request log, which keeps ${requestLogEntries.toLocaleString("en-US")}, and the command sent more; the emulator now counts every request, and the 429s were always counted apart.`,
+    "- **terraform failed**: the peer's command ended in an error (its time is marked failed), so there is no set ÷ terraform ratio to give: a time to failure is not a time to done.",
     "- **set's lists**: the set's `GET /subscriptions` requests during the command (its refresh; 100 subscriptions per page), each one Graph throttled and the client sent again included.",
     "",
     "| N | Command | bound (s) | floor (s) | ours (s) | set (s) | terraform (s) | set ÷ bound | ours ÷ bound | set ÷ floor | ours ÷ floor | set ÷ terraform | Graph requests per subscription (ours, set, terraform) | 429s (ours, set, terraform) | Token requests (ours, set) | set's lists |",
@@ -913,7 +914,7 @@ function fleetSection(results: Measurement[], peerNote: string | undefined): str
     const bound = throttleBoundSeconds(command, n);
     const triple = (f: (m: Measurement | undefined) => string | number | undefined) => [ours, set, tf].map((m) => f(m) ?? "–").join(", ");
     lines.push(
-      `| ${n} | \`${command}\` | ${bound?.toFixed(0) ?? "–"} | ${seconds(floor)} | ${seconds(ours)} | ${seconds(set)} | ${seconds(tf)} | ${ratio(set?.seconds, bound)} | ${ratio(ours?.seconds, bound)} | ${ratio(set?.seconds, floor?.seconds)} | ${ratio(ours?.seconds, floor?.seconds)} | ${ratio(set?.seconds, tf?.seconds)} | ${triple((m) => (logFull(m) ? "full" : m?.graphRequestsPerResource?.toFixed(2)))} | ${triple((m) => m?.throttled)} | ${[ours, set].map((m) => (logFull(m) ? "full" : (m?.tokenRequests ?? "–"))).join(", ")} | ${set?.listRequests ?? "–"} |`,
+      `| ${n} | \`${command}\` | ${bound?.toFixed(0) ?? "–"} | ${seconds(floor)} | ${seconds(ours)} | ${seconds(set)} | ${seconds(tf)} | ${ratio(set?.seconds, bound)} | ${ratio(ours?.seconds, bound)} | ${ratio(set?.seconds, floor?.seconds)} | ${ratio(ours?.seconds, floor?.seconds)} | ${tf !== undefined && tf.exit !== 0 ? "terraform failed" : ratio(set?.seconds, tf?.seconds)} | ${triple((m) => (logFull(m) ? "full" : m?.graphRequestsPerResource?.toFixed(2)))} | ${triple((m) => m?.throttled)} | ${[ours, set].map((m) => (logFull(m) ? "full" : (m?.tokenRequests ?? "–"))).join(", ")} | ${set?.listRequests ?? "–"} |`,
     );
   }
   lines.push("", "Time against N for each contestant (log scales):", "");
