@@ -51,6 +51,8 @@ import { graphLimits } from "../provider/limits";
  */
 const commands = ["preview", "up", "preview --refresh", "renewal up --refresh", "destroy"] as const;
 type Command = (typeof commands)[number];
+/** The commands that change neither Graph nor state (results kept from before whole cycles repeated only these). */
+const readOnlyCommands: ReadonlySet<Command> = new Set(["preview", "preview --refresh"]);
 const contestants = ["raw", "floor", "ours", "native", "set", "terraform"] as const;
 type Contestant = (typeof contestants)[number];
 /**
@@ -780,7 +782,7 @@ function report({ machine, started, command, peerNote, validation, results: all,
     "- Contestants run in turn, command by command, against one emulator, so background load weighs on each side of a ratio alike.",
     cycledRuns(results)
       ? `- Under N = 1,000 each round runs its commands as a cycle (preview, up, preview --refresh, renewal, destroy) ${repeatLabel(results.filter((r) => r.n < 1000))}, the contestants in turn at every command, so every command's time is the contestant's median run and its ours ÷ floor the median of the runs' ratios, each of which compares two runs made back to back (the last column lists them); load on the machine that comes and goes weighs less on it. At N = 1,000 each command runs once.`
-      : `- \`preview\` and \`preview --refresh\` change neither Graph nor state, so each runs ${repeatLabel(results.filter((r) => r.command === "preview" || r.command === "preview --refresh"))}, the contestants in turn each time. Their times are each contestant's median run; their ours ÷ floor is the median of the runs' ratios, each of which compares two runs made back to back (the last column lists them), so load on the machine that comes and goes between runs weighs less on it. The other commands change what the next one starts from and run once.`,
+      : `- \`preview\` and \`preview --refresh\` change neither Graph nor state, so each runs ${repeatLabel(results.filter((r) => readOnlyCommands.has(r.command)))}, the contestants in turn each time. Their times are each contestant's median run; their ours ÷ floor is the median of the runs' ratios, each of which compares two runs made back to back (the last column lists them), so load on the machine that comes and goes between runs weighs less on it. The other commands change what the next one starts from and run once.`,
     `- **Graph's pace**: this suite leaves the emulator's throttle off, but Graph allows an app ${graphLimits.subscriptionThrottle.requestsPerWindow.getById} GETs by id and ${graphLimits.subscriptionThrottle.requestsPerWindow.write} writes per ${graphLimits.subscriptionThrottle.windowSeconds} s (provider/limits.ts), and ours and native keep that pace whether or not Graph would answer 429 (provider/graph/pace.ts). Above ${graphLimits.subscriptionThrottle.requestsPerWindow.getById} resources a refresh's GETs take more than one window: at N = 1,000 the second 500 wait until the first 500 are 20.5 s old. raw and the floor do not pay that, so there ours ÷ floor measures Graph's allowance as much as the front. The set's refresh lists instead (fleet section).`,
     "",
     "Latency is injected by the emulator on every Graph request. The renewal (`up --refresh`, as pipelines run it) follows a move of the emulator's clock past renewBeforeMinutes, so every subscription is read and renewed (GET, PATCH); the floor's renewal reads and updates every resource.",
@@ -806,7 +808,7 @@ function report({ machine, started, command, peerNote, validation, results: all,
     "",
     belowFloor.length === 0
       ? "No row has ours under 0.95 of the floor."
-      : `**Under the floor** (ours ÷ floor < 0.95), a defect of the benchmark until explained: ${belowFloor.map((key) => `${key.latencyMs} ms, N ${key.n}, \`${key.command}\``).join("; ")}.`,
+      : `**Under the floor** (ours ÷ floor < 0.95), a defect of the benchmark until explained: ${belowFloor.map((key) => `${key.latencyMs} ms, N ${key.n}, \`${key.command}\`${runRatios(find(key, "ours"), find(key, "floor")).length === 0 ? " (one run of each)" : ""}`).join("; ")}.${belowFloor.some((key) => runRatios(find(key, "ours"), find(key, "floor")).length === 0) ? " A row of one run is one sample of each side, and one run of a command has been seen to move by 0.2 of the floor from one run to the next on this machine (100 ms, N = 200, `up`: 1.17, then 0.91), so such a row may be that noise; only repeated runs can say, and until they do it stays flagged." : ""}`,
   );
   const sizes = keys.filter((key) => key.command === "up");
   if (sizes.length > 0) {
@@ -851,7 +853,7 @@ function report({ machine, started, command, peerNote, validation, results: all,
 
 /** Whether the results come from runs that repeated whole cycles (every command), not only the previews. */
 function cycledRuns(results: Measurement[]): boolean {
-  return results.some((r) => r.command !== "preview" && r.command !== "preview --refresh" && (r.runs?.length ?? 1) > 1);
+  return results.some((r) => !readOnlyCommands.has(r.command) && (r.runs?.length ?? 1) > 1);
 }
 
 /** How many times the given measurements' commands ran, as the report's prose says it. */
