@@ -11,6 +11,7 @@ import { backoffMs, retryAfterSeconds, type RetryPolicy } from "./retryPolicy";
 import { retryPolicyOf, type ProviderSettings } from "./settings";
 import { sleep, ThrottleGate } from "./throttleGate";
 import { Pace } from "./pace";
+import { ListedReads, type ListPage } from "./listedReads";
 import type { SubscriptionRequestClass } from "../limits";
 import { CommandShare, commandShareFolder, pulumiCommand } from "./commandShare";
 import { SealedToken } from "./sealedToken";
@@ -41,6 +42,8 @@ export class SubscriptionsClient {
    * Made on the first Graph request: a preview sends none, and loading undici is 0.1 s of its critical path.
    */
   private dispatcher?: Promise<Agent>;
+  /** A refresh's reads, by id or from the app's listing (listedReads.ts); one per API version. */
+  private readonly listedReads = new Map<ApiVersion, ListedReads>();
 
   private constructor(
     private readonly client: Client,
@@ -88,6 +91,19 @@ export class SubscriptionsClient {
     return asSubscription("create", await this.call("create", version, "POST", "/subscriptions", body));
   }
 
+  /**
+   * A refresh's read: what `get` answers, but from the app's listing once GETs by id would wait for Graph's
+   * allowance and a list page would not wait longer (listedReads.ts).
+   */
+  async read(id: string, version: ApiVersion): Promise<GraphSubscription | undefined> {
+    let reads = this.listedReads.get(version);
+    if (!reads) {
+      reads = new ListedReads((link) => this.listPage(version, link), this.pace);
+      this.listedReads.set(version, reads);
+    }
+    return reads.get(id, () => this.get(id, version));
+  }
+
   /** undefined when Graph no longer has it (deleted, or expired: Graph removes expired subscriptions). */
   async get(id: string, version: ApiVersion): Promise<GraphSubscription | undefined> {
     const found = await this.call("read", version, "GET", `/subscriptions/${encodeURIComponent(id)}`, undefined, [404]);
@@ -97,27 +113,51 @@ export class SubscriptionsClient {
   /** Every page (Graph pages the list with @odata.nextLink), or only until `enough` says the pages so far hold what is wanted. */
   async list(version: ApiVersion, enough: (soFar: readonly GraphSubscription[]) => boolean = () => false): Promise<GraphSubscription[]> {
     const all: GraphSubscription[] = [];
-    for (let next: string | undefined = "/subscriptions"; next !== undefined && !enough(all); ) {
-      const page = (await this.call("list", version, "GET", next)) as { value?: unknown; "@odata.nextLink"?: unknown } | null;
-      if (!page || !Array.isArray(page.value)) throw new TransportError(`list subscriptions: Graph's answer has no value array`);
-      all.push(...page.value.map((item) => asSubscription("list", item)));
-      next = typeof page["@odata.nextLink"] === "string" ? relativeToVersion(page["@odata.nextLink"], version) : undefined;
+    for (let page: ListPage = { items: [], next: "/subscriptions" }; page.next !== undefined && !enough(all); ) {
+      page = await this.listPage(version, page.next);
+      all.push(...page.items);
     }
     return all;
   }
 
+  /** One page of GET /subscriptions: the first without `link`, then each @odata.nextLink. */
+  private async listPage(version: ApiVersion, link = "/subscriptions"): Promise<ListPage> {
+    const page = (await this.call("list", version, "GET", link)) as { value?: unknown; "@odata.nextLink"?: unknown } | null;
+    if (!page || !Array.isArray(page.value)) throw new TransportError(`list subscriptions: Graph's answer has no value array`);
+    return {
+      items: page.value.map((item) => asSubscription("list", item)),
+      next: typeof page["@odata.nextLink"] === "string" ? relativeToVersion(page["@odata.nextLink"], version) : undefined,
+    };
+  }
+
   async update(id: string, patch: SubscriptionPatch, version: ApiVersion): Promise<GraphSubscription> {
-    return asSubscription("update", await this.call("update", version, "PATCH", `/subscriptions/${encodeURIComponent(id)}`, patch));
+    try {
+      return asSubscription("update", await this.call("update", version, "PATCH", `/subscriptions/${encodeURIComponent(id)}`, patch));
+    } finally {
+      this.wrote(id);
+    }
   }
 
   /** false when it was already gone. */
   async delete(id: string, version: ApiVersion): Promise<boolean> {
-    const result = await this.call("delete", version, "DELETE", `/subscriptions/${encodeURIComponent(id)}`, undefined, [404]);
-    return result !== undefined;
+    try {
+      return (await this.call("delete", version, "DELETE", `/subscriptions/${encodeURIComponent(id)}`, undefined, [404])) !== undefined;
+    } finally {
+      this.wrote(id);
+    }
   }
 
   async reauthorize(id: string, version: ApiVersion): Promise<void> {
-    await this.call("reauthorize", version, "POST", `/subscriptions/${encodeURIComponent(id)}/reauthorize`);
+    try {
+      await this.call("reauthorize", version, "POST", `/subscriptions/${encodeURIComponent(id)}/reauthorize`);
+    } finally {
+      this.wrote(id);
+    }
+  }
+
+  /** After a write, what a listing holds for the subscription is Graph as it was (a page may have come during it). */
+  private wrote(id: string): void {
+    for (const reads of this.listedReads.values()) reads.forget(id);
   }
 
   /** What the current access token grants; the token never leaves this method. */
@@ -155,11 +195,15 @@ export class SubscriptionsClient {
       await sleep(ms, deadline).catch(() => Promise.reject(giveUp(waitingFor)));
     };
     const requestClass = requestClassOf(method, path);
-    for (;;) {
+    const throttleLifted = async () => {
       await wait(this.gate.remainingMs(), "Graph's throttle to lift (Retry-After)");
       await this.gate.opened();
+    };
+    for (;;) {
       if (this.pace.waitMs(requestClass) >= endsAt - Date.now()) throw giveUp("a turn within Graph's documented allowance");
-      await this.pace.turn(requestClass, deadline).catch(() => Promise.reject(giveUp("a turn within Graph's documented allowance")));
+      await this.pace
+        .turn(requestClass, deadline, throttleLifted)
+        .catch((error: unknown) => Promise.reject(error instanceof DeadlineError ? error : giveUp("a turn within Graph's documented allowance")));
       tally.attempts++;
       const sentAt = Date.now();
       const outcome = await this.attempt(operation, version, method, path, body, AbortSignal.any([deadline, AbortSignal.timeout(policy.requestTimeoutMs)]));

@@ -19,6 +19,8 @@ export class Pace {
   private readonly sent = new Map<SubscriptionRequestClass, number[]>();
   /** The last turn of each class: turns are taken in the order they were asked for. */
   private readonly turns = new Map<SubscriptionRequestClass, Promise<void>>();
+  /** Turns asked for and not yet taken, per class: they go before a request asked for now. */
+  private readonly waiting = new Map<SubscriptionRequestClass, number>();
 
   constructor(
     private readonly now: () => number = Date.now,
@@ -26,22 +28,45 @@ export class Pace {
     private readonly allowances: Readonly<Record<SubscriptionRequestClass, number>> = requestsPerWindow,
   ) {}
 
-  /** Resolves when a request of `requestClass` may be sent within the allowance; rejects when `signal` aborts first. */
-  turn(requestClass: SubscriptionRequestClass, signal?: AbortSignal): Promise<void> {
-    const mine = (this.turns.get(requestClass) ?? Promise.resolve()).then(() => this.take(requestClass, signal));
+  /**
+   * Resolves when a request of `requestClass` may be sent within the allowance; rejects when `signal` aborts first,
+   * or with what `ready` rejects with. The turn counts as waiting from the moment it is asked for, and is taken once
+   * `ready` (Graph's Retry-After, throttleGate.ts) has resolved: a refresh choosing between a GET and a list page
+   * sees the requests already on their way (listedReads.ts).
+   */
+  turn(requestClass: SubscriptionRequestClass, signal?: AbortSignal, ready?: () => Promise<void>): Promise<void> {
+    this.waiting.set(requestClass, (this.waiting.get(requestClass) ?? 0) + 1);
+    const mine = (this.turns.get(requestClass) ?? Promise.resolve())
+      .then(async () => {
+        await ready?.();
+        await this.take(requestClass, signal);
+      })
+      .finally(() => this.waiting.set(requestClass, this.waiting.get(requestClass)! - 1));
     this.turns.set(requestClass, mine.catch(() => undefined));
     return mine;
   }
 
-  /** Milliseconds a request of `requestClass` asked for now would wait (for a deadline's sake). */
+  /**
+   * Milliseconds a request of `requestClass` asked for now would wait, behind the turns already waiting: for a
+   * deadline's sake, and for a refresh to choose between a GET by id and a list page (listedReads.ts).
+   */
   waitMs(requestClass: SubscriptionRequestClass): number {
+    return this.waitBehind(requestClass, this.waiting.get(requestClass) ?? 0);
+  }
+
+  private waitBehind(requestClass: SubscriptionRequestClass, ahead: number): number {
     const times = this.sent.get(requestClass) ?? [];
     const allowance = this.allowances[requestClass];
-    return times.length < allowance ? 0 : Math.max(0, times[times.length - allowance]! + windowMs + marginMs - this.now());
+    const index = times.length + ahead - allowance;
+    if (index < 0) return 0;
+    if (index < times.length) return Math.max(0, times[index]! + windowMs + marginMs - this.now());
+    // The one an allowance before it has not gone yet either: a window for every allowance still ahead of it.
+    return (Math.floor((index - times.length) / allowance) + 1) * (windowMs + marginMs);
   }
 
   private async take(requestClass: SubscriptionRequestClass, signal?: AbortSignal): Promise<void> {
-    const ms = this.waitMs(requestClass);
+    // Every earlier turn has been taken: none is ahead of this one.
+    const ms = this.waitBehind(requestClass, 0);
     if (ms > 0) await this.wait(ms, signal);
     const times = this.sent.get(requestClass) ?? [];
     times.push(this.now());

@@ -11,7 +11,8 @@ export async function read(context: ProviderContext, id: string, props: Record<s
   const state = parseState(props, context.settings().apiVersion);
   // The state's connection: the app and tenant that own this subscription (refresh runs no program).
   const client = await context.graph(state.connection);
-  const live = await client.get(id, state.graphApiVersion);
+  // By id, or from the app's listing when a large stack's GETs would wait for Graph's allowance (listedReads.ts).
+  const live = await client.read(id, state.graphApiVersion);
   // Gone (deleted, or expired: Graph removes expired subscriptions). An empty result makes the
   // engine drop it from state, and the next `up` creates it again.
   if (!live) return {};

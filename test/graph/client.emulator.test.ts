@@ -168,4 +168,20 @@ describe("listing", () => {
     expect(firstPage).toHaveLength(100);
     expect(graphLog()).toHaveLength(1);
   });
+
+  it("answers a refresh of more reads than Graph's GET allowance from the listing, and each read finds its own", async () => {
+    // Two writers, as two processes: each keeps its own pace, so 600 creates need not wait a window.
+    const writers = [await connect(), await connect()];
+    const created = await Promise.all(Array.from({ length: 600 }, (_, i) => writers[i % 2]!.create(many(i), "v1.0")));
+    const reader = await connect();
+    emulator.admin.clearRequestLog();
+    const read = await Promise.all(created.map((s) => reader.read(s.id, "v1.0")));
+    expect(read.map((s) => s?.id)).toEqual(created.map((s) => s.id));
+    expect(read.map((s) => s?.expirationDateTime)).toEqual(created.map((s) => s.expirationDateTime));
+    const counts = emulator.admin.requestCounts();
+    // Graph allows 500 GETs by id per 20 s; the other reads came from list pages of 100 instead of waiting.
+    expect(counts.list).toBeGreaterThanOrEqual(1);
+    expect(counts.getById).toBeLessThan(600);
+    expect(counts.getById + counts.list).toBeLessThanOrEqual(506);
+  });
 });

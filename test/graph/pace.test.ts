@@ -37,6 +37,17 @@ describe("the pace of Graph's documented allowances", () => {
     expect(now()).toBe(20_500);
   });
 
+  it("counts the turns still waiting: a request asked for behind a full allowance of them waits a window", async () => {
+    const { now, wait } = pacedClock();
+    const pace = new Pace(now, wait, { write: 2, reauthorize: 2, getById: 2, list: 2 });
+    const asked = [pace.turn("getById"), pace.turn("getById")];
+    expect(pace.waitMs("getById")).toBe(20_500);
+    asked.push(pace.turn("getById"), pace.turn("getById"));
+    expect(pace.waitMs("getById")).toBe(41_000);
+    await Promise.all(asked);
+    expect(pace.waitMs("getById")).toBe(20_500);
+  });
+
   it("gives up a turn when the operation's deadline passes while it waits", async () => {
     const pace = new Pace(Date.now, undefined, { write: 1, reauthorize: 1, getById: 1, list: 1 });
     await pace.turn("write");
