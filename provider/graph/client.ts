@@ -195,8 +195,11 @@ export class SubscriptionsClient {
       await sleep(ms, deadline).catch(() => Promise.reject(giveUp(waitingFor)));
     };
     const requestClass = requestClassOf(method, path);
+    // Only when the gate is shut: a wait of 0 is still a timer tick, and the turns of a class take it one by one.
     const throttleLifted = async () => {
-      await wait(this.gate.remainingMs(), "Graph's throttle to lift (Retry-After)");
+      const ms = this.gate.remainingMs();
+      if (ms <= 0) return;
+      await wait(ms, "Graph's throttle to lift (Retry-After)");
       await this.gate.opened();
     };
     for (;;) {

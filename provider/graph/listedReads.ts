@@ -39,9 +39,13 @@ export class ListedReads {
     }
   }
 
-  /** A write of `id` by this process: what the listing holds for it is Graph as it was before. */
+  /**
+   * A write of `id` by this process: what the listing holds for it is Graph as it was before, and so is what a page
+   * asked for before the write and answered after it would hold. Its reads go by id from now on.
+   */
   forget(id: string): void {
     this.listing?.found.delete(id);
+    this.listing?.written.add(id);
   }
 
   /** The listing while it is fresh: a refresh reads Graph as it is, not as it was minutes ago. */
@@ -57,7 +61,7 @@ export class ListedReads {
   }
 
   private start(): Listing {
-    this.listing = { startedAt: this.now(), found: new Map(), done: false, failed: false };
+    this.listing = { startedAt: this.now(), found: new Map(), written: new Set(), done: false, failed: false };
     return this.listing;
   }
 
@@ -66,7 +70,7 @@ export class ListedReads {
     listing.inFlight ??= this.page(listing.next)
       .then(
         (page) => {
-          for (const item of page.items) listing.found.set(item.id, item);
+          for (const item of page.items) if (!listing.written.has(item.id)) listing.found.set(item.id, item);
           listing.next = page.next;
           listing.done = page.next === undefined;
         },
@@ -85,6 +89,8 @@ export class ListedReads {
 interface Listing {
   readonly startedAt: number;
   readonly found: Map<string, GraphSubscription>;
+  /** Ids this process wrote since the listing started: no page of it answers for them. */
+  readonly written: Set<string>;
   next?: string;
   done: boolean;
   failed: boolean;

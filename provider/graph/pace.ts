@@ -36,12 +36,13 @@ export class Pace {
    */
   turn(requestClass: SubscriptionRequestClass, signal?: AbortSignal, ready?: () => Promise<void>): Promise<void> {
     this.waiting.set(requestClass, (this.waiting.get(requestClass) ?? 0) + 1);
-    const mine = (this.turns.get(requestClass) ?? Promise.resolve())
-      .then(async () => {
-        await ready?.();
-        await this.take(requestClass, signal);
-      })
-      .finally(() => this.waiting.set(requestClass, this.waiting.get(requestClass)! - 1));
+    let counted = true;
+    const taken = () => {
+      if (!counted) return;
+      counted = false;
+      this.waiting.set(requestClass, this.waiting.get(requestClass)! - 1);
+    };
+    const mine = (this.turns.get(requestClass) ?? Promise.resolve()).then(() => this.take(requestClass, signal, ready, taken)).finally(taken);
     this.turns.set(requestClass, mine.catch(() => undefined));
     return mine;
   }
@@ -54,22 +55,33 @@ export class Pace {
     return this.waitBehind(requestClass, this.waiting.get(requestClass) ?? 0);
   }
 
+  /**
+   * A request goes when the one an allowance before it is a window old. When that one is still waiting too, it
+   * goes a window after that one's own turn, and so on back to one already sent, or to one that may go now.
+   */
   private waitBehind(requestClass: SubscriptionRequestClass, ahead: number): number {
     const times = this.sent.get(requestClass) ?? [];
     const allowance = this.allowances[requestClass];
-    const index = times.length + ahead - allowance;
-    if (index < 0) return 0;
-    if (index < times.length) return Math.max(0, times[index]! + windowMs + marginMs - this.now());
-    // The one an allowance before it has not gone yet either: a window for every allowance still ahead of it.
-    return (Math.floor((index - times.length) / allowance) + 1) * (windowMs + marginMs);
+    const step = windowMs + marginMs;
+    let before = times.length + ahead - allowance;
+    let windows = 1;
+    for (; before >= times.length; before -= allowance) windows++;
+    const goesAt = before >= 0 ? Math.max(this.now() + (windows - 1) * step, times[before]! + windows * step) : this.now() + (windows - 1) * step;
+    return Math.max(0, goesAt - this.now());
   }
 
-  private async take(requestClass: SubscriptionRequestClass, signal?: AbortSignal): Promise<void> {
-    // Every earlier turn has been taken: none is ahead of this one.
-    const ms = this.waitBehind(requestClass, 0);
-    if (ms > 0) await this.wait(ms, signal);
+  private async take(requestClass: SubscriptionRequestClass, signal: AbortSignal | undefined, ready: (() => Promise<void>) | undefined, taken: () => void): Promise<void> {
+    // Every earlier turn has been taken: none is ahead of this one. Graph's Retry-After is looked at again after
+    // every wait for the window, since a 429 may come while this turn waits.
+    for (;;) {
+      await ready?.();
+      const ms = this.waitBehind(requestClass, 0);
+      if (ms <= 0) break;
+      await this.wait(ms, signal);
+    }
     const times = this.sent.get(requestClass) ?? [];
     times.push(this.now());
+    taken();
     if (times.length > this.allowances[requestClass]) times.shift();
     this.sent.set(requestClass, times);
   }

@@ -84,6 +84,16 @@ describe("a refresh's reads, by id or from the app's listing", () => {
     expect(graph.sent).toEqual({ getById: 4, list: 1 });
   });
 
+  it("does not answer for an id this process wrote from a page asked for before the write", async () => {
+    const graph = graphOf(10, { pageSize: 10 });
+    await Promise.all(["s0", "s1", "s2"].map(graph.read));
+    const reading = graph.read("s3");
+    graph.reads.forget("s4");
+    await reading;
+    await graph.read("s4");
+    expect(graph.sent).toEqual({ getById: 4, list: 1 });
+  });
+
   it("goes on by id when a page fails: a failed listing costs the listing, not the refresh", async () => {
     const graph = graphOf(10);
     graph.failPages.add(0);

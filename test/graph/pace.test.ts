@@ -48,6 +48,39 @@ describe("the pace of Graph's documented allowances", () => {
     expect(pace.waitMs("getById")).toBe(20_500);
   });
 
+  it("counts back through waiting turns to the ones sent: a full window sent and a full allowance waiting is two windows from the first", async () => {
+    const { clock, now, wait } = pacedClock();
+    const pace = new Pace(now, wait, { write: 2, reauthorize: 2, getById: 2, list: 2 });
+    await Promise.all([pace.turn("write"), pace.turn("write")]);
+    clock.time = 1_000;
+    const waiting = [pace.turn("write"), pace.turn("write")];
+    expect(pace.waitMs("write")).toBe(40_000);
+    await Promise.all(waiting);
+  });
+
+  it("lets the next turn go when one's readiness fails, and no longer counts it as waiting", async () => {
+    const { now, wait } = pacedClock();
+    const pace = new Pace(now, wait, { write: 1, reauthorize: 1, getById: 1, list: 1 });
+    const refused = pace.turn("list", undefined, () => Promise.reject(new Error("gave up waiting for Retry-After")));
+    const next = pace.turn("list");
+    await expect(refused).rejects.toThrow("Retry-After");
+    await next;
+    expect(now()).toBe(0);
+    expect(pace.waitMs("list")).toBe(20_500);
+  });
+
+  it("looks at Graph's Retry-After again after waiting for the window", async () => {
+    const { now, wait } = pacedClock();
+    const pace = new Pace(now, wait, { write: 1, reauthorize: 1, getById: 1, list: 1 });
+    await pace.turn("write");
+    let looked = 0;
+    await pace.turn("write", undefined, async () => {
+      looked++;
+    });
+    expect(looked).toBe(2);
+    expect(now()).toBe(20_500);
+  });
+
   it("gives up a turn when the operation's deadline passes while it waits", async () => {
     const pace = new Pace(Date.now, undefined, { write: 1, reauthorize: 1, getById: 1, list: 1 });
     await pace.turn("write");
