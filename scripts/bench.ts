@@ -810,7 +810,10 @@ function report({ machine, started, command, peerNote, validation, results: all,
     "| Latency | N | Command | raw (s) | floor (s) | ours (s) | native (s) | terraform (s) | ours ÷ floor | native ÷ floor | Graph requests per resource (ours, native) | Token requests (ours, native) | Provider peak RSS (MB) | Program peak RSS (MB) | ours ÷ floor, each run |",
     "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
   ];
-  const keys = [...new Map(results.map((r) => [`${r.latencyMs}/${r.n}/${r.command}`, r])).values()];
+  // In the order the commands run: a repeated cycle records its measurements again, later in the list.
+  const keys = [...new Map(results.map((r) => [`${r.latencyMs}/${r.n}/${r.command}`, r])).values()].sort(
+    (a, b) => a.latencyMs - b.latencyMs || a.n - b.n || commands.indexOf(a.command) - commands.indexOf(b.command),
+  );
   for (const key of keys) {
     const ours = find(key, "ours");
     const floor = find(key, "floor");
