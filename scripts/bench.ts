@@ -170,7 +170,8 @@ async function main(): Promise<void> {
       : undefined;
   const results: Measurement[] = [];
   const validation = validationMicroBenchmark();
-  const command = `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim();
+  const options = process.argv.slice(2).join(" ");
+  const command = options ? `npm run bench -- ${options}` : "npm run bench";
   // --merge: add to the results a run kept (another suite measured later), instead of starting a new report.
   const kept = values.merge && fs.existsSync(resultsFile(values.out!)) ? (JSON.parse(fs.readFileSync(resultsFile(values.out!), "utf8")) as BenchRun) : undefined;
   if (kept) results.push(...kept.results);
