@@ -7,7 +7,7 @@ import type { ActiveFault, FaultSpec, FaultStats, Faults } from "./faults";
 import { json, type EmulatorRequest, type EmulatorResponse } from "./http";
 import type { ChangeNotificationSpec, LifecycleEvent, NotificationDelivery, Notifier } from "./notifier";
 import type { QuotaState, Quotas } from "./quotas";
-import type { RequestKind, RequestLog, RequestLogEntry } from "./requestLog";
+import type { RequestKind, RequestLog, RequestLogEntry, RequestSpan } from "./requestLog";
 import { toGraphJson, type StoredSubscription, type SubscriptionChanges, type SubscriptionStore } from "./subscriptions";
 import type { Throttle, ThrottleOptions, ThrottleState } from "./throttle";
 
@@ -194,6 +194,11 @@ export class EmulatorAdmin {
   /** Requests since the log was last cleared, by kind, however many the log keeps. */
   requestCounts(): Record<RequestKind, number> {
     return this.log.counts();
+  }
+
+  /** When the first and the last request of each kind arrived since the log was last cleared. */
+  requestTimeline(): Partial<Record<RequestKind, RequestSpan>> {
+    return this.log.timeline();
   }
 
   clearRequestLog(): void {

@@ -32,6 +32,12 @@ export const redacted = "(redacted)";
 const secretNames = new Set(["clientstate", "client_secret", "client_assertion"]);
 const maxEntries = 5000;
 
+/** Arrivals in milliseconds since the epoch. */
+export interface RequestSpan {
+  firstMs: number;
+  lastMs: number;
+}
+
 /** What a request was, for counting: Graph's subscription requests by the throttle's classes, and sign-ins. */
 export type RequestKind = "list" | "getById" | "write" | "reauthorize" | "token" | "other";
 
@@ -39,6 +45,8 @@ export class RequestLog {
   private entries: RequestLogEntry[] = [];
   /** Every request since the last clear, by kind: a fleet's one command sends more than the entries kept. */
   private tally = new Map<RequestKind, number>();
+  /** When the first and the last request of each kind arrived, on the machine's clock (not Graph's, which tests move). */
+  private spans = new Map<RequestKind, RequestSpan>();
 
   add(entry: RequestLogEntry): void {
     this.entries.push(entry);
@@ -46,6 +54,10 @@ export class RequestLog {
     if (this.entries.length > maxEntries) this.entries.splice(0, this.entries.length - maxEntries);
     const kind = requestKind(entry.method, entry.path);
     this.tally.set(kind, (this.tally.get(kind) ?? 0) + 1);
+    const now = Date.now();
+    const span = this.spans.get(kind);
+    if (span) span.lastMs = now;
+    else this.spans.set(kind, { firstMs: now, lastMs: now });
   }
 
   list(): RequestLogEntry[] {
@@ -56,9 +68,15 @@ export class RequestLog {
     return { list: 0, getById: 0, write: 0, reauthorize: 0, token: 0, other: 0, ...Object.fromEntries(this.tally) };
   }
 
+  /** The first and the last arrival of each kind since the last clear: where a command's time went. */
+  timeline(): Partial<Record<RequestKind, RequestSpan>> {
+    return Object.fromEntries([...this.spans].map(([kind, span]) => [kind, { ...span }]));
+  }
+
   clear(): void {
     this.entries = [];
     this.tally.clear();
+    this.spans.clear();
   }
 }
 

@@ -94,6 +94,11 @@ interface Measurement {
   throttled?: number;
   /** GET /subscriptions pages: a set's refresh lists instead of reading each subscription. */
   listRequests?: number;
+  /**
+   * Seconds from the command's start to the first and to the last Graph request of each kind (fleet suite):
+   * how much of the command was Graph's pace and how much the engine and the programs before and after it.
+   */
+  timeline?: Partial<Record<"list" | "getById" | "write" | "reauthorize", { first: number; last: number }>>;
   /** The requests were counted whole (absent in results kept from runs that read them from the emulator's bounded log). */
   requestsCounted?: boolean;
 }
@@ -612,6 +617,11 @@ class PulumiContestant {
     const counts = emulator.admin.requestCounts();
     const graphRequests = counts.list + counts.getById + counts.write + counts.reauthorize;
     const tokenRequests = counts.token;
+    const timeline = Object.fromEntries(
+      Object.entries(emulator.admin.requestTimeline())
+        .filter(([kind]) => kind !== "token" && kind !== "other")
+        .map(([kind, span]) => [kind, { first: (span.firstMs - started) / 1000, last: (span.lastMs - started) / 1000 }]),
+    );
     return {
       latencyMs,
       n,
@@ -623,6 +633,7 @@ class PulumiContestant {
       providerPeakMb: peak.provider,
       programPeakMb: peak.program,
       stateBytesPerResource,
+      ...(this.setting.suite === "fleet" && this.name !== "floor" ? { timeline } : {}),
     };
   }
 
@@ -969,11 +980,42 @@ function fleetSection(results: Measurement[], peerNote: string | undefined): str
       `**Under the floor** (ours ÷ floor < 0.95), a defect of the benchmark until explained: ${otherUnder.map(({ key, ours, floor }) => `N ${key.n}, \`${key.command}\` (${(ours.seconds / floor.seconds).toFixed(2)}, one run of each)`).join("; ")}. Each is one sample of each side; the notes on this run, where there are any, say what else ran then.`,
     );
   }
+  lines.push(...timelineTable(results));
   lines.push("", "Time against N for each contestant (log scales):", "");
   for (const command of commands) {
     if (results.some((r) => r.command === command)) lines.push(`![${command}: seconds against N](bench/fleet-${slug(command)}.svg)`);
   }
   lines.push("");
+  return lines;
+}
+
+/**
+ * Where each fleet command's time went, from the emulator's arrivals: the engine and the program before Graph's
+ * first request, the spans of reads and writes (Graph's pace lives there), and the engine after the last request.
+ */
+function timelineTable(results: Measurement[]): string[] {
+  const timed = results
+    .filter((r) => r.timeline !== undefined && Object.keys(r.timeline).length > 0)
+    .sort((a, b) => a.n - b.n || commands.indexOf(a.command) - commands.indexOf(b.command) || a.contestant.localeCompare(b.contestant));
+  if (timed.length === 0) return [];
+  const span = (r: Measurement, kinds: Array<keyof NonNullable<Measurement["timeline"]>>) => {
+    const spans = kinds.map((kind) => r.timeline![kind]).filter((s) => s !== undefined);
+    return spans.length === 0 ? undefined : { first: Math.min(...spans.map((s) => s.first)), last: Math.max(...spans.map((s) => s.last)) };
+  };
+  const range = (s: { first: number; last: number } | undefined) => (s === undefined ? "–" : `${s.first.toFixed(1)}–${s.last.toFixed(1)}`);
+  const lines = [
+    "",
+    "Where the time went, from the emulator's clock (seconds from the command's start): the engine and the program before Graph's first request, the span of reads (lists and GETs) and of writes, and the engine after Graph's last request, until the command exited.",
+    "",
+    "| N | Command | Contestant | total | first Graph request | reads | writes | after the last request |",
+    "|---:|---|---|---:|---:|---:|---:|---:|",
+  ];
+  for (const r of timed) {
+    const all = span(r, ["list", "getById", "write", "reauthorize"])!;
+    lines.push(
+      `| ${r.n} | \`${r.command}\` | ${r.contestant} | ${r.seconds.toFixed(1)} | ${all.first.toFixed(1)} | ${range(span(r, ["list", "getById"]))} | ${range(span(r, ["write", "reauthorize"]))} | ${(r.seconds - all.last).toFixed(1)} |`,
+    );
+  }
   return lines;
 }
 

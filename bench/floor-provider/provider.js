@@ -1,5 +1,5 @@
-// The floor's provider: it does nothing but wait `latencyMs` per create, read, update and delete, as a
-// provider whose Graph answered in that time would. It is this module's whole export, and the package is
+// The floor's provider: it does nothing but wait the stack's `latencyMs` config value per create, read, update
+// and delete, as a provider whose Graph answered in that time would. It is this module's whole export, and the package is
 // installed under node_modules, so Pulumi's serializer writes `require("msgraph-bench-floor-provider/provider")`
 // into each resource's state, as it writes `require("pulumi-msgraph-subscriptions/provider")` for ours: the
 // floor pays what ours pays to be stored, and no closure source.
@@ -24,25 +24,31 @@ const graphLike = (inputs) => ({
 });
 
 module.exports = {
+  /** Graph's latency for this run; the engine configures the provider before its first call. */
+  latencyMs: 0,
+  async configure(req) {
+    this.latencyMs = Number(req.config.get("msgraph-bench-floor:latencyMs") ?? 0);
+  },
   async check(olds, news) {
     return { inputs: news };
   },
+  // The program's generation is the owner mark's number: a new one updates every resource (the renewal).
   async diff(id, olds, news) {
-    return { changes: olds.generation !== news.generation };
+    return { changes: olds.ownerMark !== news.ownerMark };
   },
   async create(inputs) {
-    await wait(inputs.latencyMs);
+    await wait(this.latencyMs);
     return { id: `floor-${inputs.resource}`, outs: graphLike(inputs) };
   },
   async read(id, props) {
-    await wait(props.latencyMs);
+    await wait(this.latencyMs);
     return { id, props };
   },
   async update(id, olds, news) {
-    await wait(news.latencyMs);
+    await wait(this.latencyMs);
     return { outs: graphLike(news) };
   },
   async delete(id, props) {
-    await wait(props.latencyMs);
+    await wait(this.latencyMs);
   },
 };

@@ -204,12 +204,13 @@ export class SubscriptionsClient {
     };
     for (;;) {
       if (this.pace.waitMs(requestClass) >= endsAt - Date.now()) throw giveUp("a turn within Graph's documented allowance");
-      await this.pace
+      const answered = await this.pace
         .turn(requestClass, deadline, throttleLifted)
         .catch((error: unknown) => Promise.reject(error instanceof DeadlineError ? error : giveUp("a turn within Graph's documented allowance")));
       tally.attempts++;
       const sentAt = Date.now();
       const outcome = await this.attempt(operation, version, method, path, body, AbortSignal.any([deadline, AbortSignal.timeout(policy.requestTimeoutMs)]));
+      answered();
       if ("failure" in outcome) {
         outcome.failure.message = redact(outcome.failure.message, this.secretsOf(body));
         if (deadline.aborted) throw giveUp(`an answer to ${method} ${path}`);

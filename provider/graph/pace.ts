@@ -13,10 +13,16 @@ const { windowSeconds, requestsPerWindow } = graphLimits.subscriptionThrottle;
  * (BENCHMARKS.md). Here a request that would be the allowance's next one in the window waits until the request that
  * many before it is a window old, and goes then. Other apps' requests and other processes are not seen, so a 429 can
  * still come, and the gate still answers it.
+ *
+ * A request's time is when it was sent until its answer comes, and then the answer's time. Graph counts a request
+ * when it arrives, which is somewhere between the two: a request held up on its way (a busy event loop, a slow
+ * connection) arrives late, and the one an allowance after it, sent a window after it was sent, could arrive within
+ * the same window. A few such 429s at 5,000 renewals each shut the gate for a Retry-After of whole seconds, and cost
+ * 15 s (BENCHMARKS.md); counting from the answer costs the latency once a window.
  */
 export class Pace {
-  /** Send times of the last `allowance` requests of each class, oldest first. */
-  private readonly sent = new Map<SubscriptionRequestClass, number[]>();
+  /** The last `allowance` requests of each class in the order they were sent: when sent, or answered once they are. */
+  private readonly sent = new Map<SubscriptionRequestClass, Array<{ at: number; answered: boolean }>>();
   /** The last turn of each class: turns are taken in the order they were asked for. */
   private readonly turns = new Map<SubscriptionRequestClass, Promise<void>>();
   /** Turns asked for and not yet taken, per class: they go before a request asked for now. */
@@ -29,12 +35,13 @@ export class Pace {
   ) {}
 
   /**
-   * Resolves when a request of `requestClass` may be sent within the allowance; rejects when `signal` aborts first,
-   * or with what `ready` rejects with. The turn counts as waiting from the moment it is asked for, and is taken once
-   * `ready` (Graph's Retry-After, throttleGate.ts) has resolved: a refresh choosing between a GET and a list page
-   * sees the requests already on their way (listedReads.ts).
+   * Resolves when a request of `requestClass` may be sent within the allowance, with the function to call when its
+   * answer (or its failure) has come; rejects when `signal` aborts first, or with what `ready` rejects with. The turn
+   * counts as waiting from the moment it is asked for, and is taken once `ready` (Graph's Retry-After,
+   * throttleGate.ts) has resolved: a refresh choosing between a GET and a list page sees the requests already on
+   * their way (listedReads.ts).
    */
-  turn(requestClass: SubscriptionRequestClass, signal?: AbortSignal, ready?: () => Promise<void>): Promise<void> {
+  turn(requestClass: SubscriptionRequestClass, signal?: AbortSignal, ready?: () => Promise<void>): Promise<() => void> {
     this.waiting.set(requestClass, (this.waiting.get(requestClass) ?? 0) + 1);
     let counted = true;
     const taken = () => {
@@ -43,7 +50,7 @@ export class Pace {
       this.waiting.set(requestClass, this.waiting.get(requestClass)! - 1);
     };
     const mine = (this.turns.get(requestClass) ?? Promise.resolve()).then(() => this.take(requestClass, signal, ready, taken)).finally(taken);
-    this.turns.set(requestClass, mine.catch(() => undefined));
+    this.turns.set(requestClass, mine.then(() => undefined, () => undefined));
     return mine;
   }
 
@@ -66,11 +73,13 @@ export class Pace {
     let before = times.length + ahead - allowance;
     let windows = 1;
     for (; before >= times.length; before -= allowance) windows++;
-    const goesAt = before >= 0 ? Math.max(this.now() + (windows - 1) * step, times[before]! + windows * step) : this.now() + (windows - 1) * step;
+    const from = times[before];
+    // An answer came after Graph counted the request, so only a request still on its way needs the margin.
+    const goesAt = from ? Math.max(this.now() + (windows - 1) * step, from.at + windows * step - (from.answered ? marginMs - answeredMarginMs : 0)) : this.now() + (windows - 1) * step;
     return Math.max(0, goesAt - this.now());
   }
 
-  private async take(requestClass: SubscriptionRequestClass, signal: AbortSignal | undefined, ready: (() => Promise<void>) | undefined, taken: () => void): Promise<void> {
+  private async take(requestClass: SubscriptionRequestClass, signal: AbortSignal | undefined, ready: (() => Promise<void>) | undefined, taken: () => void): Promise<() => void> {
     // Every earlier turn has been taken: none is ahead of this one. Graph's Retry-After is looked at again after
     // every wait for the window, since a 429 may come while this turn waits.
     for (;;) {
@@ -80,10 +89,15 @@ export class Pace {
       await this.wait(ms, signal);
     }
     const times = this.sent.get(requestClass) ?? [];
-    times.push(this.now());
+    const request = { at: this.now(), answered: false };
+    times.push(request);
     taken();
     if (times.length > this.allowances[requestClass]) times.shift();
     this.sent.set(requestClass, times);
+    return () => {
+      request.at = Math.max(request.at, this.now());
+      request.answered = true;
+    };
   }
 }
 
@@ -93,3 +107,5 @@ const windowMs = windowSeconds * 1000;
  * one an allowance later would otherwise land inside the earlier one's window.
  */
 const marginMs = 500;
+/** After an answer, Graph has counted the request already; this much is for the rounding of either clock. */
+const answeredMarginMs = 100;

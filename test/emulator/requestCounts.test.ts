@@ -38,4 +38,25 @@ describe("the emulator's request counts", () => {
     log.clear();
     expect(log.counts().write).toBe(0);
   });
+
+  it("keeps when the first and the last request of each kind arrived, until the next clear", () => {
+    jest.useFakeTimers({ now: Date.parse("2026-12-07T10:00:00Z") });
+    try {
+      const log = new RequestLog();
+      log.add(entry("GET", "/v1.0/subscriptions"));
+      jest.advanceTimersByTime(1_500);
+      log.add(entry("PATCH", "/v1.0/subscriptions/1"));
+      jest.advanceTimersByTime(20_000);
+      log.add(entry("PATCH", "/v1.0/subscriptions/2"));
+      const start = Date.parse("2026-12-07T10:00:00Z");
+      expect(log.timeline()).toEqual({
+        list: { firstMs: start, lastMs: start },
+        write: { firstMs: start + 1_500, lastMs: start + 21_500 },
+      });
+      log.clear();
+      expect(log.timeline()).toEqual({});
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });

@@ -18,6 +18,22 @@ describe("the pace of Graph's documented allowances", () => {
     expect(sentAt).toEqual([0, 0, 0, 20_500, 20_500, 20_500, 41_000]);
   });
 
+  it("counts a request from its answer once it has come, so one held up on its way cannot share a window with the one an allowance later", async () => {
+    const { clock, now, wait } = pacedClock();
+    const pace = new Pace(now, wait, { write: 2, reauthorize: 2, getById: 2, list: 2 });
+    const first = await pace.turn("write");
+    const second = await pace.turn("write");
+    // The first answer comes 1.5 s after it was sent (Graph may have counted it as late as that); the second's never comes.
+    clock.time += 1_500;
+    first();
+    const sentAt: number[] = [];
+    await Promise.all([pace.turn("write"), pace.turn("write")].map((turn) => turn.then(() => sentAt.push(now()))));
+    // A window after the first's answer (with a rounding's margin, not the margin for a request on its way).
+    expect(sentAt).toEqual([21_600, 21_600]);
+    second();
+    expect(pace.waitMs("write")).toBeGreaterThanOrEqual(20_100);
+  });
+
   it("keeps each request class's allowance apart", async () => {
     const { now, wait } = pacedClock();
     const pace = new Pace(now, wait, { write: 1, reauthorize: 1, getById: 1, list: 1 });
