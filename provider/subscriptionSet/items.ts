@@ -95,15 +95,16 @@ function commonFields(items: ItemState[]): Record<string, unknown> {
   const [first, ...rest] = items;
   if (!first) return {};
   const { id: _id, resource: _resource, ...candidates } = first;
-  return Object.fromEntries(Object.entries(candidates).filter(([name, value]) => rest.every((item) => sameValue(item[name], value))));
+  return Object.fromEntries(Object.entries(candidates).filter(([name, value]) => rest.every((item) => storedAlike(item[name], value))));
 }
 
 /** The item without what `defaults` holds, and without its path (the key it is stored under). */
 function compact(item: ItemState, defaults: Record<string, unknown>): StoredItem {
-  const own = Object.fromEntries(Object.entries(item).filter(([name, value]) => name !== "resource" && !(name in defaults && sameValue(value, defaults[name]))));
+  const own = Object.fromEntries(Object.entries(item).filter(([name, value]) => name !== "resource" && !(name in defaults && storedAlike(value, defaults[name]))));
   return { ...own, id: item.id, stateVersion: compactItemVersion };
 }
 
-function sameValue(a: unknown, b: unknown): boolean {
+/** Equal as stored: unlike compare.ts's sameValue, an absent field is not a null one, so the rebuilt item is exact. */
+function storedAlike(a: unknown, b: unknown): boolean {
   return a === b || (typeof a === "object" && a !== null && typeof b === "object" && b !== null && JSON.stringify(a) === JSON.stringify(b));
 }
