@@ -21,8 +21,11 @@ const { windowSeconds, requestsPerWindow } = graphLimits.subscriptionThrottle;
  * 15 s (BENCHMARKS.md); counting from the answer costs the latency once a window.
  */
 export class Pace {
-  /** The last `allowance` requests of each class in the order they were sent: when sent, or answered once they are. */
-  private readonly sent = new Map<SubscriptionRequestClass, Array<{ at: number; answered: boolean }>>();
+  /**
+   * The last `allowance` requests of each class in the order they were sent, each with the latest time Graph can have
+   * counted it by: its send time and the margin while it is on its way, its answer's time once that has come.
+   */
+  private readonly sent = new Map<SubscriptionRequestClass, Array<{ countedBy: number }>>();
   /** The last turn of each class: turns are taken in the order they were asked for. */
   private readonly turns = new Map<SubscriptionRequestClass, Promise<void>>();
   /** Turns asked for and not yet taken, per class: they go before a request asked for now. */
@@ -74,8 +77,7 @@ export class Pace {
     let windows = 1;
     for (; before >= times.length; before -= allowance) windows++;
     const from = times[before];
-    // An answer came after Graph counted the request, so only a request still on its way needs the margin.
-    const goesAt = from ? Math.max(this.now() + (windows - 1) * step, from.at + windows * step - (from.answered ? marginMs - answeredMarginMs : 0)) : this.now() + (windows - 1) * step;
+    const goesAt = Math.max(this.now() + (windows - 1) * step, from ? from.countedBy + windowMs + (windows - 1) * step : 0);
     return Math.max(0, goesAt - this.now());
   }
 
@@ -89,14 +91,14 @@ export class Pace {
       await this.wait(ms, signal);
     }
     const times = this.sent.get(requestClass) ?? [];
-    const request = { at: this.now(), answered: false };
+    const request = { countedBy: this.now() + marginMs };
     times.push(request);
     taken();
     if (times.length > this.allowances[requestClass]) times.shift();
     this.sent.set(requestClass, times);
+    // An answer comes after Graph counted the request, so only a request still on its way needs the margin.
     return () => {
-      request.at = Math.max(request.at, this.now());
-      request.answered = true;
+      request.countedBy = this.now() + answeredMarginMs;
     };
   }
 }
